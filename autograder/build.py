@@ -1,0 +1,211 @@
+"""``make build``: everything derived from solutions/, rebuilt for the modules that changed.
+
+For each module it writes
+- build/source/NN/NN.ipynb: nbgrader's source notebook (spec cells dropped);
+- build/grading/NN.json: hidden cases with the reference's outputs (graders only, git-ignored);
+- autograder/data/NN.json: public cases with the reference's and the mistakes' outputs;
+- curriculum/NN/NN.ipynb: the learner notebook, by ``nbgrader generate_assignment``.
+
+The reference runs here and at grading time only; what reaches the learner is its outputs on
+public inputs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import os
+import sys
+import zlib
+from pathlib import Path
+
+import nbformat
+import numpy as np
+
+from . import course, spec
+from .serialize import Raised, dump, encode, load, materialise, resolve_callable
+
+TOOL_FILES = ["build.py", "course.py", "spec.py", "serialize.py"]
+
+
+def tool_sha() -> str:
+    """A digest of the code that turns a source into data: when it changes, everything rebuilds."""
+    import hashlib
+
+    here = Path(__file__).parent
+    files = [here / n for n in TOOL_FILES]
+    files += sorted(here.glob("drivers*.py")) + sorted(here.glob("fixtures*.py"))
+    h = hashlib.sha256()
+    for path in files:
+        h.update(path.name.encode() + path.read_bytes())
+    return h.hexdigest()
+
+
+def outcome(driver, fns, case: spec.Case):
+    args = materialise(tuple(case.args))
+    kwargs = materialise(dict(case.kwargs))
+    try:
+        return driver(fns, args, kwargs)
+    except Exception as error:
+        return Raised(type(error).__name__, str(error))
+
+
+def hidden_cases(module: str, ex: spec.Exercise) -> list[spec.Case]:
+    if callable(ex.hidden):
+        rng = np.random.default_rng(zlib.crc32(f"{module}/{ex.name}".encode()))
+        return list(ex.hidden(rng))
+    return list(ex.hidden)
+
+
+def exercise_data(ex: spec.Exercise, ns: dict, cases: list[spec.Case], test) -> dict:
+    driver = resolve_callable(ex.driver)
+    ref_fns = tuple(ns[n] for n in (ex.name, *ex.uses))
+    rows = []
+    for c in cases:
+        expected = outcome(driver, ref_fns, c)
+        if isinstance(expected, Raised) and expected.type_name == "NotImplementedError":
+            raise RuntimeError(f"the reference of {ex.name} is a stub")
+        wrong = {m.name: outcome(driver, (m.fn, *ref_fns[1:]), c) for m in ex.mistakes}
+        rows.append(
+            {
+                "args": tuple(c.args),
+                "kwargs": dict(c.kwargs),
+                "note": c.note,
+                "expected": expected,
+                "mistakes": wrong,
+            }
+        )
+    return {
+        "name": ex.name,
+        "grade_id": test.grade_id,
+        "points": test.points,
+        "driver": ex.driver,
+        "uses": list(ex.uses),
+        "outputs": list(ex.outputs) if ex.outputs else None,
+        "rtol": ex.rtol,
+        "atol": ex.atol,
+        "mistakes": [
+            {"name": m.name, "hint": m.hint, "also_breaks": list(m.also_breaks)}
+            for m in ex.mistakes
+        ],
+        "cases": rows,
+    }
+
+
+def check_mistakes_differ(module: str, data: dict, label: str) -> None:
+    """A catalogued mistake that agrees with the reference everywhere can be neither recognised
+    nor penalised: refuse it."""
+    from .compare import compare
+
+    for ex in data["exercises"].values():
+        for m in ex["mistakes"]:
+            if all(
+                compare(c["mistakes"][m["name"]], c["expected"], ex["rtol"], ex["atol"]) is None
+                for c in ex["cases"]
+            ):
+                raise ValueError(
+                    f"{module}: mistake {m['name']!r} of {ex['name']} gives the reference's "
+                    f"outputs on every {label} case; add a case that tells them apart"
+                )
+
+
+def prepare(module: str) -> dict:
+    """Source notebook, public data and hidden data of one module. Returns the public data."""
+    src_path = course.SOLUTIONS / f"{module}.py"
+    source_sha = course.sha256(src_path)
+    nb = course.read(module)
+
+    source_nb = course.source_notebook(nb, module, source_sha)
+    out = course.SOURCE / module / f"{module}.ipynb"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(source_nb, out)
+
+    tests = {t.exercise: t for t in course.test_cells(nb)}
+    spec.REGISTRY.clear()
+    with contextlib.redirect_stdout(io.StringIO()):
+        ns = course.exec_cells(course.library_sources(nb), module)
+    declared = dict(spec.REGISTRY)
+    spec.REGISTRY.clear()
+    if set(declared) != set(tests):
+        raise ValueError(
+            f"{module}: exercises with a spec but no test cell: {sorted(set(declared) - set(tests))};"
+            f" test cells with no spec: {sorted(set(tests) - set(declared))}"
+        )
+
+    meta = {"module": module, "source_sha256": source_sha, "tool_sha256": tool_sha()}
+    public = dict(meta, exercises={})
+    hidden = dict(meta, exercises={})
+    for name, ex in declared.items():
+        public["exercises"][name] = exercise_data(ex, ns, ex.public, tests[name])
+        hidden["exercises"][name] = exercise_data(ex, ns, hidden_cases(module, ex), tests[name])
+    check_mistakes_differ(module, public, "public")
+    check_mistakes_differ(module, hidden, "hidden")
+    dump(hidden, course.GRADING / f"{module}.json")
+    return public
+
+
+def public_data_path(module: str) -> Path:
+    return course.DATA / f"{module}.json"
+
+
+def release_path(module: str) -> Path:
+    return course.CURRICULUM / module / f"{module}.ipynb"
+
+
+def is_current(module: str) -> bool:
+    """True when the committed learner notebook and data were built from today's source."""
+    path = public_data_path(module)
+    if not path.exists() or not release_path(module).exists():
+        return False
+    data = json.loads(path.read_text())
+    return (
+        data.get("source_sha256") == course.sha256(course.SOLUTIONS / f"{module}.py")
+        and data.get("tool_sha256") == tool_sha()
+        and data.get("notebook_sha256") == course.sha256(release_path(module))
+    )
+
+
+def nbgrader_env() -> dict:
+    env = dict(os.environ)
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    return env
+
+
+def generate_assignment(module: str) -> None:
+    """Run nbgrader's own generate_assignment: it writes curriculum/ and the gradebook entry."""
+    import subprocess
+
+    cmd = [str(Path(sys.executable).parent / "nbgrader"), "generate_assignment", module, "--force"]
+    done = subprocess.run(cmd, cwd=course.ROOT, env=nbgrader_env(), capture_output=True, text=True)
+    if done.returncode != 0 or not release_path(module).exists():
+        sys.stderr.write(done.stdout + done.stderr)
+        raise RuntimeError(f"nbgrader generate_assignment {module} failed")
+
+
+def build(modules: list[str], force: bool = False) -> None:
+    for module in modules:
+        current = is_current(module)
+        public = prepare(module)
+        if current and not force:
+            print(f"{module}: up to date")
+            continue
+        generate_assignment(module)
+        public["notebook_sha256"] = course.sha256(release_path(module))
+        dump(public, public_data_path(module))
+        print(f"{module}: built curriculum/{module}/{module}.ipynb")
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="*", help="modules to build (default: all)")
+    parser.add_argument("--force", action="store_true", help="rebuild even when up to date")
+    args = parser.parse_args(argv)
+    build(args.modules or course.modules(), force=args.force)
+
+
+if __name__ == "__main__":
+    main()
+
+__all__ = ["build", "prepare", "is_current", "encode", "load"]

@@ -1,0 +1,22 @@
+"""Drivers: how a check calls the learner's code on one case and turns the result into plain data.
+
+A driver receives the functions or classes handed to ``check`` (the graded one first, then those
+named in the exercise's ``uses``), and the case's arguments, already copied, so that a function
+that mutates its input cannot spoil the next case. It returns plain values: arrays, numbers,
+tuples, dicts. The same driver runs the reference at build time and the learner's code in the check,
+so both are judged by the same yardstick.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def call(fns, args, kwargs):
+    """Call the graded function with the case's arguments and return what it returns."""
+    return fns[0](*args, **kwargs)
+
+
+def call_float(fns, args, kwargs):
+    """Call the graded function and return its result as a float (a scalar answer)."""
+    return float(np.asarray(fns[0](*args, **kwargs)))

@@ -1,0 +1,38 @@
+"""nbgrader configuration: the repository root is the course directory.
+
+Source notebooks are built from solutions/ into build/source (git-ignored), and the learner
+notebooks are released into curriculum/. Submissions, autograded copies and feedback live in
+nbgrader's usual folders at the root (git-ignored).
+"""
+
+import os
+from pathlib import Path
+
+c = get_config()  # noqa: F821 (provided by nbgrader's config loader)
+
+root = Path(__file__).resolve().parent
+c.CourseDirectory.root = str(root)
+c.CourseDirectory.course_id = "dl-from-scratch"
+c.CourseDirectory.source_directory = "build/source"
+c.CourseDirectory.release_directory = "curriculum"
+c.CourseDirectory.db_url = f"sqlite:///{root / 'gradebook.db'}"
+
+# every unfinished exercise raises the course's own error, which names the function it sits in
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise todo()"}
+
+# a cell of student code may not run forever
+c.Execute.timeout = 120
+
+# a deleted test cell is put back (and scores 0) rather than left for manual grading
+c.OverwriteCells.add_missing_cells = True
+
+# feedback shows outcomes and messages, never hidden tests' source or their tracebacks
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "autograder.nbgrader_plugins.ShortErrors",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
+
+# hidden tests read the reference's outputs from the grading folder
+os.environ.setdefault("COURSE_GRADING_DIR", str(root / "build" / "grading"))
