@@ -27,11 +27,16 @@ c.Execute.timeout = 120
 c.OverwriteCells.add_missing_cells = True
 
 # feedback shows outcomes and messages, never hidden tests' source or their tracebacks
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades  # noqa: E402
+
+from autograder.nbgrader_plugins import ShortErrors  # noqa: E402
+
 c.GenerateFeedback.preprocessors = [
-    "nbgrader.preprocessors.GetGrades",
-    "nbgrader.preprocessors.ClearHiddenTests",
-    "autograder.nbgrader_plugins.ShortErrors",
-    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    GetGrades,
+    ClearHiddenTests,
+    ShortErrors,
+    CSSHTMLHeaderPreprocessor,
 ]
 
 # hidden tests read the reference's outputs from the grading folder

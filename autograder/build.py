@@ -17,6 +17,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import sys
 import zlib
 from pathlib import Path
@@ -28,19 +29,25 @@ from . import course, spec
 from .serialize import Raised, dump, encode, load, materialise, resolve_callable
 
 TOOL_FILES = ["build.py", "course.py", "spec.py", "serialize.py"]
+USED_MODULE = re.compile(r"autograder\.(\w+):")
 
 
-def tool_sha() -> str:
-    """A digest of the code that turns a source into data: when it changes, everything rebuilds."""
+def tool_sha(modules_used: list[str]) -> str:
+    """A digest of the code that turns this module's source into data: the build itself and the
+    drivers and fixtures its checks name. When it changes, the module rebuilds."""
     import hashlib
 
     here = Path(__file__).parent
-    files = [here / n for n in TOOL_FILES]
-    files += sorted(here.glob("drivers*.py")) + sorted(here.glob("fixtures*.py"))
+    files = [here / n for n in TOOL_FILES] + [here / f"{m}.py" for m in sorted(modules_used)]
     h = hashlib.sha256()
     for path in files:
         h.update(path.name.encode() + path.read_bytes())
     return h.hexdigest()
+
+
+def modules_used(*datas: dict) -> list[str]:
+    text = json.dumps([encode(d) for d in datas])
+    return sorted(set(USED_MODULE.findall(text)))
 
 
 def outcome(driver, fns, case: spec.Case):
@@ -122,6 +129,9 @@ def prepare(module: str) -> dict:
     out.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(source_nb, out)
 
+    lib_code = "\n".join(src for k, src in course.library_sources(nb) if k == "lib")
+    if "todo" not in lib_code:
+        raise ValueError(f"{module}: the setup cell must import todo (stubs raise todo())")
     tests = {t.exercise: t for t in course.test_cells(nb)}
     spec.REGISTRY.clear()
     with contextlib.redirect_stdout(io.StringIO()):
@@ -134,12 +144,15 @@ def prepare(module: str) -> dict:
             f" test cells with no spec: {sorted(set(tests) - set(declared))}"
         )
 
-    meta = {"module": module, "source_sha256": source_sha, "tool_sha256": tool_sha()}
-    public = dict(meta, exercises={})
-    hidden = dict(meta, exercises={})
+    public = {"module": module, "source_sha256": source_sha, "exercises": {}}
+    hidden = {"module": module, "source_sha256": source_sha, "exercises": {}}
     for name, ex in declared.items():
         public["exercises"][name] = exercise_data(ex, ns, ex.public, tests[name])
         hidden["exercises"][name] = exercise_data(ex, ns, hidden_cases(module, ex), tests[name])
+    used = modules_used(public, hidden)
+    for data in (public, hidden):
+        data["tool_modules"] = used
+        data["tool_sha256"] = tool_sha(used)
     check_mistakes_differ(module, public, "public")
     check_mistakes_differ(module, hidden, "hidden")
     dump(hidden, course.GRADING / f"{module}.json")
@@ -162,7 +175,7 @@ def is_current(module: str) -> bool:
     data = json.loads(path.read_text())
     return (
         data.get("source_sha256") == course.sha256(course.SOLUTIONS / f"{module}.py")
-        and data.get("tool_sha256") == tool_sha()
+        and data.get("tool_sha256") == tool_sha(data.get("tool_modules", []))
         and data.get("notebook_sha256") == course.sha256(release_path(module))
     )
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool
 
 
 class ShortErrors(Preprocessor):
     """Reduce every error output to its one-line message: a traceback would show the source of the
     hidden test that raised it."""
+
+    # nbgrader registers preprocessors without enabling them: this one is on by default
+    enabled = Bool(True).tag(config=True)
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type == "code":

@@ -32,7 +32,7 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
 
-from autograder import load_checks
+from autograder import load_checks, todo
 
 check = load_checks("00_orientation")
 

@@ -1,0 +1,161 @@
+"""curriculum/ and the check data are current with solutions/, and nothing learner-facing leaks
+a solution, a hidden test or a reference answer."""
+
+import ast
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import numpy as np
+
+from autograder import build, course
+from autograder.serialize import load
+
+PACKAGE = Path(course.__file__).parent
+MARKERS = (
+    "BEGIN SOLUTION",
+    "END SOLUTION",
+    "BEGIN HIDDEN TESTS",
+    "END HIDDEN TESTS",
+    "check_hidden",
+)
+
+
+def learner_files():
+    """Everything a learner receives: the curriculum and the installed checking package."""
+    files = [p for p in course.CURRICULUM.rglob("*") if p.is_file()]
+    files += [p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    return files
+
+
+def code_of(path: Path) -> str:
+    if path.suffix == ".ipynb":
+        nb = nbformat.read(path, as_version=4)
+        return "\n\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    if path.suffix == ".py":
+        return path.read_text()
+    return ""
+
+
+def function_bodies(code: str) -> dict[str, str]:
+    """AST dumps of the bodies of every function (docstrings dropped), keyed by the dump."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return {}
+    found = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                body = body[1:]
+            if body:
+                found[ast.dump(ast.Module(body=body, type_ignores=[]))] = node.name
+    return found
+
+
+def reference_bodies(module: str) -> dict[str, str]:
+    nb = course.read(module)
+    out = {}
+    for cell in nb.cells:
+        if course.kind(cell) in ("solution", "spec"):
+            out.update(function_bodies(course.without_solution_markers(cell.source)))
+    return out
+
+
+def solution_blocks(module: str) -> list[str]:
+    nb = course.read(module)
+    blocks = []
+    for cell in nb.cells:
+        if course.kind(cell) == "solution":
+            for match in course.SOLUTION_BLOCK.finditer(cell.source):
+                lines = [ln.strip() for ln in match.group(2).splitlines() if ln.strip()]
+                lines = [ln for ln in lines if not ln.startswith(("#", "return ", "pass"))]
+                if len(lines) >= 2:
+                    blocks.append("\n".join(lines))
+    return blocks
+
+
+def normalised_lines(text: str) -> str:
+    return "\n".join(ln.strip() for ln in text.splitlines() if ln.strip())
+
+
+def test_curriculum_is_current(module):
+    assert build.is_current(module), (
+        f"curriculum/{module} or autograder/data/{module}.json is stale against solutions/: "
+        "run `make build` and commit the result (and never edit curriculum/ by hand)"
+    )
+
+
+def test_release_notebook_is_clean(module):
+    nb = nbformat.read(course.CURRICULUM / module / f"{module}.ipynb", as_version=4)
+    assert nb.metadata["course"]["module"] == module
+    for cell in nb.cells:
+        assert not cell.get("outputs"), "learner notebooks are committed with outputs cleared"
+        if course.kind(cell) == "solution":
+            assert "raise todo()" in cell.source
+        assert "spec" not in course.tags(cell)
+    stray = {p.name for p in (course.CURRICULUM / module).iterdir()} - {f"{module}.ipynb"}
+    assert not stray, f"unexpected files in the release: {stray}"
+
+
+def test_no_markers_or_hidden_tests_in_learner_files():
+    for path in learner_files():
+        if path.suffix not in (".ipynb", ".py", ".json", ".md", ".txt"):
+            continue
+        text = path.read_text()
+        for marker in MARKERS:
+            if path.name in ("hidden.py", "course.py", "harness.py", "README.md"):
+                continue  # the grader's own tools name the markers they look for
+            assert marker not in text, f"{marker!r} in {path}"
+
+
+def test_no_reference_code_in_learner_files(module):
+    refs = reference_bodies(module)
+    blocks = solution_blocks(module)
+    assert refs, f"{module} has no reference functions to look for"
+    for path in learner_files():
+        code = code_of(path)
+        if not code:
+            continue
+        leaked = set(function_bodies(code)) & set(refs)
+        assert not leaked, f"{path} contains the reference of {[refs[k] for k in leaked]}"
+        flat = normalised_lines(code)
+        for block in blocks:
+            assert block not in flat, f"{path} contains a solution block of {module}:\n{block}"
+
+
+def arrays_in(obj):
+    if isinstance(obj, np.ndarray):
+        distinct = np.unique(obj[np.isfinite(obj)]) if obj.dtype.kind == "f" else []
+        if len(distinct) >= 4 and not np.allclose(distinct, np.round(distinct)):
+            values = obj[np.isfinite(obj)].ravel()
+            yield values[~np.isclose(values, np.round(values))]
+    elif isinstance(obj, dict):
+        for v in obj.values():
+            yield from arrays_in(v)
+    elif isinstance(obj, list | tuple):
+        for v in obj:
+            yield from arrays_in(v)
+
+
+def test_public_data_holds_no_hidden_answers(module):
+    hidden = load(course.GRADING / f"{module}.json")
+    answers = [
+        a
+        for ex in hidden["exercises"].values()
+        for c in ex["cases"]
+        for a in arrays_in(c["expected"])
+    ]
+    public = json.loads((course.DATA / f"{module}.json").read_text())
+    text = json.dumps(public)
+    for answer in answers:
+        needle = json.dumps(answer[:4].tolist())[1:-1]
+        assert needle not in text, f"a hidden reference answer of {module} is in the public data"
+
+
+def test_package_never_imports_solutions():
+    for path in PACKAGE.rglob("*.py"):
+        source = path.read_text()
+        assert not re.search(r"^\s*(from|import)\s+solutions\b", source, re.M), path

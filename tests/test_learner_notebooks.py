@@ -1,0 +1,89 @@
+"""Learner notebooks, run as a learner first meets them: they fail only at their stubs, and
+nbgrader's Validate says every graded cell fails (its exit code would say nothing)."""
+
+import shutil
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from nbgrader.validator import Validator
+from traitlets.config import Config
+
+from autograder import course
+
+pytestmark = pytest.mark.slow
+
+STUB_ERROR = "NotImplementedYet"
+
+
+def assigned_names(source: str) -> set[str]:
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, ast.FunctionDef | ast.ClassDef):
+            names.add(node.name)
+    return names
+
+
+def run(path):
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(
+        nb, timeout=300, allow_errors=True, resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
+    return nb
+
+
+def errors(cell):
+    return [o for o in cell.get("outputs", []) if o.output_type == "error"]
+
+
+def test_learner_notebook_fails_only_at_stubs(module, tmp_path):
+    path = tmp_path / f"{module}.ipynb"
+    shutil.copy(course.CURRICULUM / module / f"{module}.ipynb", path)
+    nb = run(path)
+
+    undefined: set[str] = set()  # names that cells which failed would have defined
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        kind = course.kind(cell)
+        errs = errors(cell)
+        if kind == "solution":
+            assert not errs, f"an exercise cell must define its function without error: {errs}"
+        if kind == "test":
+            assert errs, f"test cell {course.nbgrader_meta(cell)['grade_id']} passed with a stub"
+        for err in errs:
+            if err.ename == STUB_ERROR:
+                assert "is not written yet" in err.evalue
+            elif err.ename == "NameError":
+                missing = err.evalue.split("'")[1]
+                assert missing in undefined, (
+                    f"NameError for {missing!r}, not left by a stub: {cell.source[:200]}"
+                )
+            else:
+                raise AssertionError(
+                    f"{err.ename}: {err.evalue} in a learner cell:\n{cell.source[:300]}"
+                )
+        if errs:
+            undefined |= assigned_names(cell.source)
+
+
+def test_validate_reports_every_graded_cell_failing(module, tmp_path):
+    path = tmp_path / f"{module}.ipynb"
+    shutil.copy(course.CURRICULUM / module / f"{module}.ipynb", path)
+    config = Config()
+    config.Execute.timeout = 300
+    results = Validator(config=config).validate(str(path))
+    graded = [c for c in nbformat.read(path, as_version=4).cells if course.kind(c) == "test"]
+    assert "changed" not in results and "type_changed" not in results
+    failed = {entry["source"] for entry in results.get("failed", [])}
+    assert failed == {c.source.strip() for c in graded}
+    for entry in results["failed"]:
+        assert "not written yet" in entry["raw_error"]

@@ -1,0 +1,87 @@
+"""The whole instructor path through stock nbgrader, on module 00: generate_assignment gives the
+committed learner notebook, autograde scores the reference, the blank notebook and every
+catalogued mistake as they deserve, generate_feedback leaks no hidden test, export writes grades."""
+
+import csv
+import filecmp
+import shutil
+
+import nbformat
+import pytest
+
+from autograder import course, grade, harness
+
+pytestmark = pytest.mark.slow
+MODULE = "00_orientation"
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """A course folder of its own, with one student per variant, autograded by nbgrader."""
+    root = tmp_path_factory.mktemp("course")
+    shutil.copy(course.ROOT / "nbgrader_config.py", root)
+    shutil.copytree(course.SOURCE / MODULE, root / "build" / "source" / MODULE)
+    (root / "build" / "grading").mkdir(parents=True)
+    shutil.copy(course.GRADING / f"{MODULE}.json", root / "build" / "grading")
+
+    done = grade.nbgrader("generate_assignment", MODULE, "--force", root=root)
+    assert done.returncode == 0, done.stderr
+
+    _, declared = harness.reference_namespace(MODULE)
+    variants = harness.variants(declared)
+    for variant in variants:
+        path = root / "submitted" / variant.name / MODULE / f"{MODULE}.ipynb"
+        path.parent.mkdir(parents=True)
+        nbformat.write(harness.submission(MODULE, variant), path)
+
+    csv_path = grade.grade(MODULE, root=root, rebuild=False)
+    return root, variants, declared, csv_path
+
+
+def test_release_matches_committed_curriculum(graded):
+    root, *_ = graded
+    ours = root / "curriculum" / MODULE / f"{MODULE}.ipynb"
+    assert filecmp.cmp(ours, course.CURRICULUM / MODULE / f"{MODULE}.ipynb", shallow=False), (
+        "generate_assignment is not deterministic, or curriculum/ is stale"
+    )
+
+
+def test_autograde_scores(graded):
+    root, variants, declared, csv_path = graded
+    tests = course.test_cells(course.read(MODULE))
+    points = {t.grade_id: float(t.points) for t in tests}
+    grade_id = {t.exercise: t.grade_id for t in tests}
+    with csv_path.open() as f:
+        rows = {row["student"]: row for row in csv.DictReader(f)}
+    assert set(rows) == {v.name for v in variants}
+    for variant in variants:
+        row = rows[variant.name]
+        lost = {gid for gid in points if float(row[gid]) < points[gid]}
+        expected = {grade_id[e] for e in harness.expected_loss(declared, tests, variant)}
+        assert lost == expected, (variant.name, row)
+        assert float(row["score"]) == sum(points.values()) - sum(points[g] for g in expected)
+        assert float(row["max_score"]) == sum(points.values())
+
+
+def test_feedback_and_export(graded):
+    root, *_ = graded
+    done = grade.nbgrader("generate_feedback", MODULE, "--force", root=root)
+    assert done.returncode == 0, done.stderr
+    pages = list((root / "feedback").glob(f"*/{MODULE}/{MODULE}.html"))
+    assert len(pages) == len(list((root / "submitted").iterdir()))
+    for page in pages:
+        html = page.read_text()
+        assert "check_hidden" not in html and "HIDDEN TESTS" not in html, page
+    mistaken = next(p for p in pages if "mistake-normalize-rows-normalised-the-columns" in str(p))
+    assert "Known mistake: normalised the columns" in mistaken.read_text()
+
+    done = grade.nbgrader("export", root=root)
+    assert done.returncode == 0, done.stderr
+    with (root / "grades.csv").open() as f:
+        exported = list(csv.DictReader(f))
+    assert {r["student_id"] for r in exported} >= {"reference", "blank"}
+    by_student = {r["student_id"]: float(r["raw_score"]) for r in exported}
+    assert by_student["blank"] == 0.0
+    assert by_student["reference"] == float(
+        sum(t.points for t in course.test_cells(course.read(MODULE)))
+    )
