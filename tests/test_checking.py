@@ -1,0 +1,129 @@
+"""The checking API on its own: what its messages say, and that its data round-trips."""
+
+import numpy as np
+import pytest
+
+from autograder import CheckFailed, Checker, NotImplementedYet, todo
+from autograder.compare import compare
+from autograder.serialize import Raised, Seeded, decode, encode, materialise
+
+X = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+
+
+def test_agreement_within_tolerance_is_silent():
+    assert compare(X + 1e-12, X) is None
+    assert compare((X, 2.0), (X, 2.0 + 1e-12)) is None
+
+
+def test_wrong_shape_names_both_shapes_and_a_transpose():
+    found = compare(X.T, X)
+    assert found.summary == "wrong shape"
+    assert "expected shape (2, 3), got shape (3, 2)" in found.details[0]
+    assert "transpose" in found.diagnosis
+
+
+def test_values_differ_gives_index_values_and_relative_error():
+    got = X.copy()
+    got[1, 2] = 7.0
+    found = compare(got, X)
+    text = "\n".join(found.lines())
+    assert "1 of 6 values differ" in text
+    assert "first difference at index [1, 2]: expected 6, got 7" in text
+    assert "largest relative error 0.0769" in text
+
+
+@pytest.mark.parametrize(
+    ("got", "pattern"),
+    [
+        (-X, "sign flipped"),
+        (X * 2, "constant factor 2 = N (the batch size)"),
+        (X / 2, "constant factor 0.5 = 1/N"),
+        (np.where(X > 5, np.nan, X), "NaN"),
+        (np.where(X > 5, np.inf, X), "inf"),
+    ],
+)
+def test_diagnoses_name_the_shape_of_the_error(got, pattern):
+    found = compare(got, X, batch=2)
+    assert pattern in found.diagnosis
+
+
+def test_square_transpose_is_recognised():
+    A = np.arange(9.0).reshape(3, 3)
+    assert "transpose" in compare(A.T, A).diagnosis
+
+
+def test_tuple_outputs_are_named():
+    found = compare((X, X * 0), (X, X), names=("dx", "dw"))
+    assert found.where == "dw"
+
+
+def test_raised_versus_returned():
+    assert compare(Raised("ValueError"), Raised("ValueError")) is None
+    assert "expected it to raise ValueError" in compare(X, Raised("ValueError")).summary
+    assert "raised TypeError" in compare(Raised("TypeError", "bad"), X).summary
+
+
+def test_a_list_is_not_an_array():
+    found = compare([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], X)
+    assert "NumPy array" in found.summary
+
+
+def test_serialisation_round_trip():
+    data = {"a": (X, np.int64(3), [1, "x", None]), "rng": Seeded(7), "err": Raised("KeyError", "k")}
+    back = decode(encode(data))
+    assert np.array_equal(back["a"][0], X) and back["a"][0].dtype == X.dtype
+    assert back["a"][1] == 3 and isinstance(back["a"], tuple)
+    assert back["err"] == Raised("KeyError", "k")
+    first, second = materialise(back["rng"]), materialise(back["rng"])
+    assert first.normal() == second.normal(), "a seeded argument is a fresh generator per call"
+
+
+def test_lambdas_cannot_be_stored():
+    with pytest.raises(ValueError, match="importable"):
+        encode(lambda x: x)
+
+
+def test_todo_names_its_function():
+    def affine_forward(x):
+        raise todo()
+
+    with pytest.raises(NotImplementedYet, match="affine_forward is not written yet"):
+        affine_forward(1)
+
+
+def test_check_reports_stub_wrong_answer_and_success(capsys):
+    check = Checker("00_orientation")
+
+    def stub(X):
+        raise todo()
+
+    with pytest.raises(NotImplementedYet, match="not written yet"):
+        check("normalize_rows", stub)
+
+    with pytest.raises(CheckFailed) as failure:
+        check("normalize_rows", lambda X: X)
+    message = str(failure.value)
+    assert "public case 1 of 3" in message and "Call: normalize_rows(" in message
+    assert "Known mistake" not in message  # an unknown mistake is not given a name
+
+    check("normalize_rows", lambda X: X / np.linalg.norm(X, axis=1, keepdims=True).clip(1e-300))
+    assert "passes its 3 public checks" in capsys.readouterr().out
+
+
+def test_check_refuses_unknown_exercise_and_wrong_arity():
+    check = Checker("00_orientation")
+    with pytest.raises(KeyError, match="its exercises are"):
+        check("normalise_rows", print)
+    with pytest.raises(TypeError, match="takes 1 function"):
+        check("normalize_rows", print, print)
+
+
+def test_learner_errors_keep_their_traceback_and_name_the_case():
+    check = Checker("00_orientation")
+
+    def broken(X):
+        return X[10]
+
+    with pytest.raises(IndexError) as failure:
+        check("normalize_rows", broken)
+    assert any("three rows" in note for note in failure.value.__notes__)
