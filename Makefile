@@ -42,7 +42,7 @@ format: install
 	$(BIN)/ruff format autograder solutions tests
 
 pytest: build
-	MPLBACKEND=Agg $(PY) -m pytest -n $(JOBS) --dist loadfile tests
+	MPLBACKEND=Agg $(PY) -m pytest -n $(JOBS) --dist loadgroup tests
 
 ## every solution notebook runs without error
 nbval: build

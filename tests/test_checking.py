@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from autograder import CheckFailed, Checker, NotImplementedYet, todo
+from autograder import Checker, CheckFailed, NotImplementedYet, todo
 from autograder.compare import compare
 from autograder.serialize import Raised, Seeded, decode, encode, materialise
 

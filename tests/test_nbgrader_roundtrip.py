@@ -11,7 +11,8 @@ import pytest
 
 from autograder import course, grade, harness
 
-pytestmark = pytest.mark.slow
+# one course folder for the whole file: keep its tests on one xdist worker
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader-roundtrip")]
 MODULE = "00_orientation"
 
 
