@@ -50,6 +50,15 @@ def reference_namespace(module: str):
     return ns, declared
 
 
+def mistake_namespace(module: str, variant: Variant) -> dict:
+    """The reference with one exercise replaced by a catalogued mistake. The reference runs anew,
+    so that later exercises which call the replaced one call the mistake, as in a real notebook."""
+    nb = course.read(module)
+    ns = course.exec_cells(course.library_sources(nb), module, kinds=("lib", "solution"))
+    ns[variant.replaced] = variant.mistake.fn
+    return ns
+
+
 def blank_namespace(module: str):
     nb = course.read(module)
     stubs = solution_cells(release_notebook(module))

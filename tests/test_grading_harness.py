@@ -16,8 +16,6 @@ def test_round_trip_scores(module):
     assert blank == dict.fromkeys(total, 0.0), "the untouched learner notebook must earn zero"
 
     for variant in harness.variants(declared)[2:]:
-        ns = dict(ref_ns)
-        ns[variant.replaced] = variant.mistake.fn
-        earned = harness.score(ns, tests)
+        earned = harness.score(harness.mistake_namespace(module, variant), tests)
         lost = {name for name in total if earned[name] < total[name]}
         assert lost == harness.expected_loss(declared, tests, variant), variant.name
