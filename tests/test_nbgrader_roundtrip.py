@@ -73,7 +73,7 @@ def test_feedback_and_export(graded):
     for page in pages:
         html = page.read_text()
         assert "check_hidden" not in html and "HIDDEN TESTS" not in html, page
-    mistaken = next(p for p in pages if "mistake-normalize-rows-normalised-the-columns" in str(p))
+    mistaken = next(p for p in pages if "mistake-normalize_rows-normalised-the-columns" in str(p))
     assert "Known mistake: normalised the columns" in mistaken.read_text()
 
     done = grade.nbgrader("export", root=root)
