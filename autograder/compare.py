@@ -98,7 +98,7 @@ def diagnose(got: np.ndarray, exp: np.ndarray, rtol: float, atol: float, batch: 
             "inf - inf or an overflowing exp"
         )
     if np.isinf(got).any() and not np.isinf(exp).any():
-        return "your result contains inf: something overflowed (an exp of a large number?)"
+        return "your result contains inf: an exp that overflowed, or a log(0)?"
     if got.shape == exp.shape and got.ndim == 2 and got.shape[0] == got.shape[1]:
         if np.allclose(got, exp.T, rtol=rtol, atol=atol) and not np.allclose(got, exp):
             return "your result is the transpose of the expected one"
