@@ -10,7 +10,7 @@ export PATH := $(BIN):$(PATH)
 JOBS ?= 2
 ASSIGNMENT ?=
 
-.PHONY: all install lab build test lint format nbval pytest bench grade feedback export collect clean
+.PHONY: all install lab build test lint format nbval pytest bench bench-grading grade feedback export collect clean
 
 all: build
 
@@ -51,6 +51,10 @@ nbval: build
 ## wall time and peak memory of every solution notebook on one core
 bench: build
 	$(PY) -m autograder.bench
+
+## confined parallel grading against stock sequential nbgrader autograde, on 30 submissions
+bench-grading: build
+	$(PY) -m autograder.bench_grading
 
 ## instructors: grade every submission of one assignment (submitted/<student>/<ASSIGNMENT>/)
 grade: build

@@ -35,7 +35,7 @@ def graded(tmp_path_factory):
         path.parent.mkdir(parents=True)
         nbformat.write(harness.submission(MODULE, variant), path)
 
-    csv_path = grade.grade(MODULE, root=root, rebuild=False)
+    csv_path = grade.grade_stock(MODULE, root=root, rebuild=False)
     return root, variants, declared, csv_path
 
 

@@ -1,0 +1,159 @@
+"""Grading an instructor can trust: one class of hostile and honest submissions of module 00,
+graded once through the function ``make grade`` calls. Every case gets the score it deserves and
+the reason it deserves; the honest students' grades equal those from grading them alone; nothing
+reads or writes what it must not; no case takes longer than its bound plus a margin."""
+
+import csv
+import fcntl
+import importlib.util
+import json
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from autograder import course, grade
+from autograder.sandbox import confine
+
+pytestmark = pytest.mark.slow
+MODULE = "00_orientation"
+WALL, CELL, CALL = 10.0, 3.0, 1.0
+MARGIN = 8.0
+
+spec = importlib.util.spec_from_file_location(
+    "attacks", Path(__file__).parent / "hostile" / "attacks.py"
+)
+attacks = importlib.util.module_from_spec(spec)
+sys.modules["attacks"] = attacks
+spec.loader.exec_module(attacks)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    root = tmp_path_factory.mktemp("class")
+    shutil.copy(course.ROOT / "nbgrader_config.py", root)
+    shutil.copytree(course.SOURCE / MODULE, root / "build" / "source" / MODULE)
+    shutil.copytree(course.CURRICULUM / MODULE, root / "curriculum" / MODULE)
+    (root / "build" / "grading").mkdir(parents=True)
+    shutil.copy(course.GRADING / f"{MODULE}.json", root / "build" / "grading")
+    (root / "gradebook.db").write_bytes(b"")
+    cases = attacks.build(root / "submitted", root)
+    snapshot = {p: p.read_bytes() for p in (root / "submitted").rglob("*") if p.is_file()}
+    protected = {p: p.read_bytes() for p in [course.DATA / f"{MODULE}.json"]}
+    start = time.monotonic()
+    grade.main(
+        [MODULE, "--root", str(root), "--no-rebuild"]
+        + ["--wall", str(WALL), "--cell", str(CELL), "--call", str(CALL)]
+    )
+    seconds = time.monotonic() - start
+    with (root / "reports" / MODULE / "grades.csv").open() as f:
+        rows = {row["student"]: row for row in csv.DictReader(f)}
+    details = json.loads((root / "reports" / MODULE / "details.json").read_text())
+    return root, cases, rows, details, snapshot, protected, seconds
+
+
+def test_every_case_scores_what_it_deserves(graded):
+    _, cases, rows, *_ = graded
+    assert set(rows) == {c.name for c in cases}
+    wrong = []
+    for c in cases:
+        row = rows[c.name]
+        got = (float(row["score"]), row["flagged"] == "True")
+        if got != (c.score, c.flagged) or (
+            c.reason not in row["reason"] if c.reason else row["reason"]
+        ):
+            wrong.append((c.name, got, row["reason"]))
+    assert not wrong, wrong
+
+
+def test_named_mistake_survives_monkeypatching(graded):
+    details = graded[3]
+    by = {d["student"]: d for d in details}
+    for student in ("honest-mistake", "allclose-patched", "edits-public-inputs"):
+        ex = next(v for v in by[student]["exercises"] if v["exercise"] == "normalize_rows")
+        assert not ex["passed"] and ex["mistake"] == "normalised the columns", (student, ex)
+
+
+def test_honest_grades_equal_grading_them_alone(graded):
+    root, cases, rows, *_ = graded
+    honest = [c.name for c in cases if c.honest]
+    limits = confine.Limits(wall_seconds=WALL, cell_seconds=CELL, call_seconds=CALL)
+    alone = grade.grade_class(MODULE, root, limits, jobs=1, only=honest)
+    for d in alone:
+        mine = rows[d["row"]["student"]]
+        assert float(mine["score"]) == d["row"]["score"]
+        for gid, points in d["row"].items():
+            if gid.endswith("-tests"):
+                assert float(mine[gid]) == points
+
+
+def test_nothing_outside_the_scratch_space_changed(graded):
+    root, _, rows, _, snapshot, protected, _ = graded
+    for path, data in {**snapshot, **protected}.items():
+        assert path.read_bytes() == data, path
+    with (root / "reports" / MODULE / "grades.csv").open() as f:
+        assert sum(1 for _ in csv.DictReader(f)) == len(rows)
+    if confine.can_confine():  # no process of a student survives grading (fork loop included)
+        uids = set()
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                uids.add(os.stat(f"/proc/{pid}").st_uid)
+            except FileNotFoundError:
+                pass
+        ours = {d.get("uid") for d in graded[3]} - {None}
+        lingering = []
+        for uid in ours & uids:  # a uid in use by another grading run now holds its lock
+            fd = os.open(confine.LOCKS / str(uid), os.O_RDWR)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                lingering.append(uid)
+            except OSError:
+                pass
+            finally:
+                os.close(fd)
+        assert not lingering
+
+
+def test_time_bounds(graded):
+    *_, details, _, _, seconds = graded
+    for d in details:
+        assert d["seconds"] <= WALL + MARGIN, (d["student"], d["seconds"])
+    loop = next(d for d in details if d["student"] == "loop-in-function")
+    assert loop["seconds"] < WALL, (
+        "a loop in a graded function costs one call bound, not one per case"
+    )
+
+
+def test_feedback_teaches_and_leaks_nothing(graded):
+    root, cases, *_ = graded
+    hidden = json.loads((course.GRADING / f"{MODULE}.json").read_text())
+    for c in cases:
+        page = (root / "feedback" / c.name / MODULE / "feedback.html").read_text()
+        assert "check_hidden" not in page and "HIDDEN TESTS" not in page and "Traceback" not in page
+        assert "__ndarray__" not in page
+    page = (root / "feedback" / "honest-mistake" / MODULE / "feedback.md").read_text()
+    assert "normalize_rows (0 / 2 points): not yet" in page
+    assert "Known mistake: normalised the columns" in page and "Hint:" in page
+    assert "one_hot (2 / 2 points): passed" in page
+    # no hidden input or expected value is printed: long numbers of the hidden data never appear
+    numbers = set()
+    for ex in hidden["exercises"].values():
+        for case in ex["cases"]:
+            text = json.dumps(case["args"]) + json.dumps(case["expected"])
+            numbers |= {t.strip("[],{}") for t in text.split() if len(t.strip("[],{}")) > 8}
+    for c in cases:
+        md = (root / "feedback" / c.name / MODULE / "feedback.md").read_text()
+        assert not [n for n in numbers if n in md], c.name
+
+
+def test_class_report(graded):
+    root, *_ = graded
+    report = (root / "reports" / MODULE / "class_report.md").read_text()
+    assert "| normalize_rows | 2 |" in report and "normalised the columns" in report
+    assert (root / "reports" / MODULE / "grade_distribution.png").stat().st_size > 1000
+    with (root / "reports" / MODULE / "grades.csv").open() as f:
+        header = next(csv.reader(f))
+    assert header[:5] == ["student", "score", "max_score", "flagged", "reason"]
