@@ -83,18 +83,24 @@ def run_case(exercise: dict, fns: tuple, case: dict, catch: bool = False) -> Any
         raised = Raised(type(error).__name__, str(error))
         if catch or isinstance(case["expected"], Raised):
             return raised
-        for info in exercise["mistakes"]:
-            known = case["mistakes"].get(info["name"])
-            if isinstance(known, Raised) and known == raised:
-                lines = [
-                    f"{exercise['name']} raised {raised.type_name} on a public case"
-                    + (f" ({case['note']})" if case["note"] else "")
-                    + ":",
-                    f"  {raised.message}",
-                    f"Call: {format_args(exercise, case)}",
-                    *mistake_lines(info),
-                ]
-                raise CheckFailed("\n".join(lines)) from error
+        same_type = [
+            info
+            for info in exercise["mistakes"]
+            if isinstance(case["mistakes"].get(info["name"]), Raised)
+            and case["mistakes"][info["name"]].type_name == raised.type_name
+        ]
+        exact = [i for i in same_type if case["mistakes"][i["name"]] == raised]
+        # the same error message is a match; the same error type is one when only one mistake fits
+        for info in exact or (same_type if len(same_type) == 1 else []):
+            lines = [
+                f"{exercise['name']} raised {raised.type_name} on a public case"
+                + (f" ({case['note']})" if case["note"] else "")
+                + ":",
+                f"  {raised.message}",
+                f"Call: {format_args(exercise, case)}",
+                *mistake_lines(info),
+            ]
+            raise CheckFailed("\n".join(lines)) from error
         error.add_note(f"(raised by {exercise['name']} on check case: {case['note'] or 'unnamed'})")
         raise
 

@@ -158,13 +158,19 @@ def compare(
             )
         if len(got) != len(exp):
             return Mismatch(where, f"expected {len(exp)} values, got {len(got)}")
+        first = None
+        also = []
         for i, (g, e) in enumerate(zip(got, exp)):
             label = names[i] if names and i < len(names) else f"[{i}]"
             sub = f"{where} {label}".strip() if names else f"{where}{label}"
             found = compare(g, e, rtol, atol, sub, batch)
-            if found:
-                return found
-        return None
+            if found and first is None:
+                first = found
+            elif found:
+                also.append(sub)
+        if first is not None and also:
+            first.details.append(f"also wrong: {', '.join(also)}")
+        return first
 
     if isinstance(exp, dict):
         if not isinstance(got, dict):

@@ -127,3 +127,19 @@ def test_learner_errors_keep_their_traceback_and_name_the_case():
     with pytest.raises(IndexError) as failure:
         check("normalize_rows", broken)
     assert any("three rows" in note for note in failure.value.__notes__)
+
+
+def test_every_wrong_output_is_listed():
+    found = compare((X * 0, X, X * 0), (X, X, X), names=("dx", "dw", "db"))
+    assert found.where == "dx"
+    assert "also wrong: db" in found.details
+
+
+def test_an_error_of_the_type_only_one_mistake_raises_is_named():
+    check = Checker("00_orientation")
+
+    def no_keepdims_other_message(X):
+        raise ValueError("shapes do not line up")  # same type as the catalogued mistake's error
+
+    with pytest.raises(CheckFailed, match="Known mistake: forgot keepdims"):
+        check("normalize_rows", no_keepdims_other_message)
