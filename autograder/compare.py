@@ -42,6 +42,11 @@ def short(value: Any, max_size: int = 24) -> str:
         return f"array of shape {value.shape}, dtype {value.dtype}"
     if isinstance(value, float | np.floating):
         return f"{float(value):.8g}"
+    if isinstance(value, np.generic):
+        return repr(value.item())
+    if isinstance(value, dict):
+        inner = ", ".join(f"{k!r}: {short(v, max_size=6)}" for k, v in value.items())
+        return "{" + (inner if len(inner) <= 160 else inner[:157] + "...") + "}"
     if isinstance(value, Raised):
         return f"raised {value.type_name}"
     if callable(value):
