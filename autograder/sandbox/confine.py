@@ -125,6 +125,12 @@ def _confine(new_root: str, uid: int, limits: Limits) -> None:
     _check(libc.unshare(CLONE_NEWNS | CLONE_NEWNET), "unshare")
     _mount(libc, None, "/", None, MS_REC | MS_PRIVATE)
     _mount(libc, "tmpfs", new_root, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=755")
+    # the scratch /tmp first, so that a course checked out under /tmp is bound on top of it
+    os.makedirs(new_root + "/tmp", exist_ok=True)
+    _mount(
+        libc, "tmpfs", new_root + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
+        f"size={limits.tmp_bytes},mode=1777",
+    )  # fmt: skip
     for path in read_only_paths():
         target = new_root + path
         os.makedirs(target, exist_ok=True)
@@ -136,11 +142,6 @@ def _confine(new_root: str, uid: int, limits: Limits) -> None:
     for path in ("/dev", "/proc"):
         os.makedirs(new_root + path, exist_ok=True)
         _mount(libc, path, new_root + path, None, MS_BIND | MS_REC)
-    os.makedirs(new_root + "/tmp", exist_ok=True)
-    _mount(
-        libc, "tmpfs", new_root + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
-        f"size={limits.tmp_bytes},mode=1777",
-    )  # fmt: skip
     if os.path.isdir(new_root + "/dev/shm"):
         _mount(libc, "tmpfs", new_root + "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "size=1m")
     _mount(libc, None, new_root, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID)
