@@ -8,9 +8,11 @@ PY := $(BIN)/python
 # nbgrader runs alembic as a subprocess: the environment's bin folder must be on PATH
 export PATH := $(BIN):$(PATH)
 JOBS ?= 2
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 ASSIGNMENT ?=
 
-.PHONY: all install lab build test lint format nbval pytest bench bench-grading grade feedback export collect clean
+.PHONY: all install lab build test lint format nbval pytest browser chromium bench bench-grading grade feedback export collect clean
 
 all: build
 
@@ -31,7 +33,7 @@ build: install
 	$(PY) -m autograder.build
 
 ## everything CI runs
-test: build lint pytest nbval
+test: build lint pytest nbval browser
 
 lint: install
 	$(BIN)/ruff check autograder solutions tests
@@ -42,11 +44,19 @@ format: install
 	$(BIN)/ruff format autograder solutions tests
 
 pytest: build
-	MPLBACKEND=Agg $(PY) -m pytest -n $(JOBS) --dist loadgroup tests
+	MPLBACKEND=Agg $(PY) -m pytest -n $(JOBS) --dist loadgroup -m "not browser and not binder" tests
 
 ## every solution notebook runs without error
 nbval: build
 	MPLBACKEND=Agg $(PY) -m pytest -n $(JOBS) --dist loadfile --nbval-lax build/source
+
+## the learner's experience: JupyterLab in Chromium, in the course's environment and as on Binder
+browser: build chromium
+	COURSE_BROWSER_TESTS=required $(PY) -m pytest -m "browser or binder" tests/browser
+
+# Debian's Chromium for the browser tests (never a browser downloaded by a test tool)
+chromium:
+	@test -x $(CHROMIUM) || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium chromium-driver)
 
 ## wall time and peak memory of every solution notebook on one core
 bench: build
