@@ -31,6 +31,12 @@ class CheckFailed(AssertionError):
     """A check found a wrong answer; the message says where and, if it can, why."""
 
 
+def fail(error: Exception):
+    # (IPython hides the checker's frames but shows the last one: this is it, kept short)
+    # The check stopped here. The message below says what is wrong and what to do next.
+    raise error from None
+
+
 def todo() -> NotImplementedYet:
     """The error a stub raises: ``raise todo()`` names the function it sits in."""
     where = sys._getframe(1).f_code.co_qualname
@@ -194,7 +200,7 @@ class Checker:
         try:
             outcome = evaluate(ex, fns, ex["cases"])
         except NotImplementedYet as error:
-            raise NotImplementedYet(str(error)) from None
+            fail(NotImplementedYet(str(error)))
         if outcome.failure is None:
             print(f"\u2714 {name} passes its {outcome.total} public checks.")
             return
@@ -207,7 +213,7 @@ class Checker:
         ]
         if outcome.mistake:
             lines += mistake_lines(outcome.mistake)
-        raise CheckFailed("\n".join(lines)) from None
+        fail(CheckFailed("\n".join(lines)))
 
 
 def load_checks(module: str) -> Checker:
