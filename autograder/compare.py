@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .serialize import Raised
+from .serialize import Raised, Seeded
 
 
 @dataclass
@@ -49,6 +49,8 @@ def short(value: Any, max_size: int = 24) -> str:
         return "{" + (inner if len(inner) <= 160 else inner[:157] + "...") + "}"
     if isinstance(value, Raised):
         return f"raised {value.type_name}"
+    if isinstance(value, Seeded):
+        return f"np.random.default_rng({value.seed})"
     if callable(value):
         return getattr(value, "__name__", repr(value))
     text = repr(value)
@@ -232,6 +234,13 @@ def compare(
     close = _close(got_arr, exp_arr, rtol, atol)
     if close.all():
         return None
+    if exp_arr.ndim == 0 and got_arr.ndim == 0:
+        return Mismatch(
+            where,
+            f"expected {short(exp_arr[()])}, got {short(got_arr[()])}",
+            [f"relative error {rel_error(got_arr, exp_arr):.3g} (rtol={rtol:g}, atol={atol:g})"],
+            diagnose(got_arr.reshape(1), exp_arr.reshape(1), rtol, atol, batch),
+        )
     index = tuple(int(i) for i in np.argwhere(~close)[0]) if got_arr.ndim else ()
     g, e = got_arr[index], exp_arr[index]
     details = [
