@@ -174,7 +174,8 @@ def compare(
             if found and first is None:
                 first = found
             elif found:
-                also.append(sub)
+                # a verdict string (e.g. a numerical gradient check) is worth reading in full
+                also.append(f"{sub} ({found.summary})" if isinstance(e, str) else sub)
         if first is not None and also:
             first.details.append(f"also wrong: {', '.join(also)}")
         return first
