@@ -1,0 +1,162 @@
+"""Drivers of module 10 (optimisation): update rules run over several steps, batch normalisation.
+
+An optimiser's state (a velocity, a running average of squared gradients, Adam's moments and step
+count) only shows over several steps: a first step of momentum is plain SGD, and a bias correction
+stored back into the moments only hurts from the second step on. ``update_steps`` therefore calls
+the learner's update rule again and again on the config it returned, as a training loop does, and
+reports every step's weights and the final config.
+
+``batchnorm_run`` reports the running averages a forward pass leaves in ``bn_param`` next to its
+output, and can follow a training-mode call with a test-mode call on another batch, which is where
+those averages are used. ``batchnorm_gradients`` compares the learner's backward pass with the
+numerical gradient of the learner's own forward pass, and says which of dx, dgamma, dbeta
+disagrees, at which element.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+
+from .numerics import numerical_gradient_array
+
+AGREES = "agrees"
+
+
+def _describe(value) -> str:
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    if isinstance(value, tuple | list):
+        return f"a {type(value).__name__} of {len(value)} values"
+    return f"a {type(value).__name__}"
+
+
+def _pair(result, who: str, what: str):
+    if not isinstance(result, tuple | list) or len(result) != 2:
+        raise TypeError(f"{who} should return a pair {what}; it returned {_describe(result)}")
+    return result
+
+
+def _plain(value):
+    """A copy of a config entry as check data: arrays and numbers as they are, else its type."""
+    if isinstance(value, np.ndarray):
+        return np.array(value, dtype=float, copy=True)
+    if isinstance(value, bool | int | float | str | np.generic) or value is None:
+        return value.item() if isinstance(value, np.generic) else value
+    try:
+        return np.array(value, dtype=float)
+    except (TypeError, ValueError):
+        return f"a {type(value).__name__}"
+
+
+def update_steps(fns, args, kwargs):
+    """Run an update rule ``steps`` times in a row, each time on the config it returned last.
+
+    args: (w, gradient, config, steps). gradient is either a function of w (a loss surface from
+    ``autograder.fixtures_optimizers``) or an array of shape (steps, *w.shape) holding the
+    gradient of each step.
+    Returns (weights, config): weights of shape (steps, *w.shape), row i the weights after step
+    i + 1, and the config after the last step (a dict of its entries).
+    """
+    update = fns[0]
+    w, gradient, config, steps = args
+    name = getattr(update, "__name__", "the update rule")
+    history = []
+    for step in range(steps):
+        dw = gradient(np.array(w, copy=True)) if callable(gradient) else gradient[step].copy()
+        next_w, config = _pair(update(w, dw, config), name, "(next_w, config)")
+        if not isinstance(config, dict):
+            raise TypeError(f"{name} should return its config dict second, not {_describe(config)}")
+        w = np.asarray(next_w, dtype=float)
+        history.append(w.copy())
+    state = {key: _plain(value) for key, value in sorted(config.items())}
+    return np.array(history), state
+
+
+def _running(bn_param: dict, key: str):
+    value = bn_param.get(key)
+    return None if value is None else _plain(value)
+
+
+def batchnorm_run(fns, args, kwargs):
+    """One call of ``batchnorm_forward``, then optionally a test-mode call on another batch.
+
+    args: (x, gamma, beta, bn_param) or (x, gamma, beta, bn_param, x_next). bn_param is the one
+    dict the layer keeps between calls: the running averages it holds after the first call are
+    reported, then it is switched to mode "test" for the call on x_next.
+    Returns (out, running_mean, running_var, out_next), out_next None without x_next.
+    """
+    forward = fns[0]
+    x, gamma, beta, bn_param, *rest = args
+    out, _ = _pair(forward(x, gamma, beta, bn_param), "batchnorm_forward", "(out, cache)")
+    out = np.array(out, dtype=float, copy=True)
+    running_mean = _running(bn_param, "running_mean")
+    running_var = _running(bn_param, "running_var")
+    out_next = None
+    if rest:
+        bn_param["mode"] = "test"
+        result = forward(rest[0], gamma.copy(), beta.copy(), bn_param)
+        out_next, _ = _pair(result, "batchnorm_forward", "(out, cache)")
+        out_next = np.array(out_next, dtype=float, copy=True)
+    return out, running_mean, running_var, out_next
+
+
+def gradient_verdict(analytic, numerical) -> str:
+    """ "agrees", or the first element where an analytic gradient leaves the numerical one, and
+    how many elements do. It names indices, never values, so hidden cases can show it too."""
+    try:
+        got = np.asarray(analytic, dtype=float)
+    except (TypeError, ValueError):
+        return f"not an array of numbers but {_describe(analytic)}"
+    num = np.asarray(numerical, dtype=float)
+    if got.shape != num.shape:
+        return f"shape {got.shape}, but it should have shape {num.shape}"
+    scale = max(1.0, float(np.max(np.abs(num)))) if num.size else 1.0
+    close = np.isclose(got, num, rtol=1e-5, atol=1e-7 * scale)
+    if close.all():
+        return AGREES
+    index = [int(i) for i in np.argwhere(~close)[0]]
+    if np.isnan(got).any():
+        pattern = "yours has NaN"
+    elif not got.any():
+        pattern = "yours is all zero"
+    elif np.allclose(got, -num, rtol=1e-5, atol=1e-7 * scale):
+        pattern = "sign flipped"
+    else:
+        pattern = f"{int((~close).sum())} of {close.size} elements differ"
+    return f"differs at {index}; {pattern}"
+
+
+def batchnorm_gradients(fns, args, kwargs):
+    """``batchnorm_backward`` on the cache of the learner's training-mode ``batchnorm_forward``.
+
+    args: (x, gamma, beta, bn_param, dout). Returns dx, dgamma, dbeta and, for each, whether it
+    agrees with the numerical gradient (centred differences) of the learner's own forward pass.
+    """
+    backward, forward = fns
+    x, gamma, beta, bn_param, dout = args
+
+    def out_of(x_, gamma_, beta_):
+        result = forward(x_.copy(), gamma_.copy(), beta_.copy(), copy.deepcopy(bn_param))
+        return np.asarray(_pair(result, "batchnorm_forward", "(out, cache)")[0], dtype=float)
+
+    _, cache = _pair(
+        forward(x.copy(), gamma.copy(), beta.copy(), copy.deepcopy(bn_param)),
+        "batchnorm_forward",
+        "(out, cache)",
+    )
+    grads = backward(dout.copy(), cache)
+    if not isinstance(grads, tuple | list) or len(grads) != 3:
+        raise TypeError(
+            f"batchnorm_backward should return (dx, dgamma, dbeta); it returned {_describe(grads)}"
+        )
+    dx, dgamma, dbeta = grads
+    numerical = {
+        "dx": numerical_gradient_array(lambda z: out_of(z, gamma, beta), x.copy(), dout),
+        "dgamma": numerical_gradient_array(lambda z: out_of(x, z, beta), gamma.copy(), dout),
+        "dbeta": numerical_gradient_array(lambda z: out_of(x, gamma, z), beta.copy(), dout),
+    }
+    mine = {"dx": dx, "dgamma": dgamma, "dbeta": dbeta}
+    verdicts = {key: gradient_verdict(mine[key], numerical[key]) for key in mine}
+    return dx, dgamma, dbeta, verdicts
