@@ -65,6 +65,10 @@ def main(argv=None) -> None:
         print(f"{'stock nbgrader autograde (seq.)':<34}{stock_s:>9.1f}{args.n / stock_s:>9.2f}")
         print(f"{'autograder.grade (confined, par.)':<34}{ours_s:>9.1f}{args.n / ours_s:>9.2f}")
         print(f"speed-up: {stock_s / ours_s:.1f}x; scores agree: {not differ}")
+        kept = course.ROOT / "reports" / f"bench-grading-{args.module}"
+        shutil.rmtree(kept, ignore_errors=True)
+        shutil.copytree(root / "reports" / args.module, kept)
+        print(f"class report of these {args.n} submissions: {kept / 'class_report.md'}")
         if differ:
             for s in differ:
                 print(f"  {s}: stock {stock[s]}, confined {ours.get(s)}")

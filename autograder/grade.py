@@ -403,6 +403,7 @@ def grade(
     """Grade the class confined and in parallel; returns the CSV's path."""
     if rebuild:
         build.build([assignment])
+        build.generate_assignment(assignment)  # the gradebook entry export reads
     if not students(root, assignment):
         raise SystemExit(f"no submissions in {root / 'submitted'}/*/{assignment}/")
     start = time.monotonic()

@@ -86,3 +86,17 @@ def test_feedback_and_export(graded):
     assert by_student["reference"] == float(
         sum(t.points for t in course.test_cells(course.read(MODULE)))
     )
+
+
+def test_confined_grades_reach_nbgrader_export(graded):
+    """make grade's confined grader writes its scores into the gradebook: export reports them."""
+    root, variants, *_ = graded
+    confined_csv = grade.grade(MODULE, root=root, rebuild=False)
+    with confined_csv.open() as f:
+        confined = {r["student"]: float(r["score"]) for r in csv.DictReader(f)}
+    assert set(confined) == {v.name for v in variants}
+    done = grade.nbgrader("export", root=root)
+    assert done.returncode == 0, done.stderr
+    with (root / "grades.csv").open() as f:
+        exported = {r["student_id"]: float(r["raw_score"]) for r in csv.DictReader(f)}
+    assert exported == confined
