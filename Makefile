@@ -26,7 +26,7 @@ install: $(VENV)/.installed
 
 ## learners: open the course in JupyterLab
 lab: install
-	$(BIN)/jupyter lab --ServerApp.root_dir=curriculum
+	$(BIN)/jupyter lab --ServerApp.root_dir=curriculum $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 ## authors: rebuild learner notebooks and check data from solutions/ (only modules that changed)
 build: install
