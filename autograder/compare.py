@@ -193,9 +193,16 @@ def compare(
         return None
 
     if exp is None or isinstance(exp, str | bool):
-        if type(got) is type(exp) and got == exp:
+        same = (
+            got is None
+            if exp is None
+            else (isinstance(got, str) and got == exp)  # np.str_ is a str
+            if isinstance(exp, str)
+            else (isinstance(got, bool | np.bool_) and bool(got) == exp)
+        )
+        if same:
             return None
-        return Mismatch(where, f"expected {exp!r}, got {short(got)}")
+        return Mismatch(where, f"expected {exp!r}, got {short(got)} ({type(got).__name__})")
 
     exp_arr = _as_array(exp)
     got_arr = _as_array(got)
