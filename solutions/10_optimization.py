@@ -219,7 +219,7 @@ def sgd(w, dw, config):
     """Vanilla stochastic gradient descent.
 
     w: weights, any shape; dw: gradient of the loss with respect to w, same shape.
-    config: dict with "learning_rate" (default 1e-2).
+    config: dict with "learning_rate" (default 1e-2, written into config with setdefault).
     Returns next_w (shape of w) and config.
     """
     ### BEGIN SOLUTION
@@ -342,7 +342,8 @@ def sgd_momentum(w, dw, config):
     """Stochastic gradient descent with momentum.
 
     w: weights, any shape; dw: gradient, same shape.
-    config: "learning_rate" (default 1e-2), "momentum" (default 0.9), and the state
+    config: "learning_rate" (default 1e-2), "momentum" (default 0.9), defaults written into
+    config with setdefault, and the state
     "velocity" (shape of w, zeros when missing).
     Returns next_w (shape of w) and config, whose "velocity" is the new velocity.
     """
@@ -475,8 +476,8 @@ check_hidden("10_optimization", "sgd_momentum", sgd_momentum)
 # the square root, as in CS231n and PyTorch. (Put inside, $\sqrt{s + \epsilon}$, it sets a floor
 # of $10^{-4}$ under the denominator, which changes the step a lot when gradients are tiny.)
 #
-# Defaults: `learning_rate` 1e-2, `decay_rate` 0.99, `epsilon` 1e-8; state `cache`, zeros when
-# missing.
+# Defaults: `learning_rate` 1e-2, `decay_rate` 0.99, `epsilon` 1e-8, each set with `setdefault`
+# as before (the check looks for them in the returned config); state `cache`, zeros when missing.
 
 
 # %% nbgrader={"grade": false, "grade_id": "rmsprop", "locked": false, "schema_version": 3, "solution": true}
@@ -484,7 +485,8 @@ def rmsprop(w, dw, config):
     """RMSprop: each weight's step divided by a running RMS of its gradients.
 
     w: weights, any shape; dw: gradient, same shape.
-    config: "learning_rate" (1e-2), "decay_rate" (0.99), "epsilon" (1e-8), and the state
+    config: "learning_rate" (1e-2), "decay_rate" (0.99), "epsilon" (1e-8), defaults written
+    into config with setdefault, and the state
     "cache" (shape of w, zeros when missing): the running average of dw**2.
     Returns next_w (shape of w) and config with the new "cache".
     """
@@ -633,7 +635,8 @@ check_hidden("10_optimization", "rmsprop", rmsprop)
 # weight by exactly $\eta$ (ignoring $\epsilon$). Without the correction the first step would be
 # $\eta \cdot 0.1 / \sqrt{0.001} \approx 3.2\,\eta$.
 #
-# Defaults: `learning_rate` 1e-3, `beta1` 0.9, `beta2` 0.999, `epsilon` 1e-8; state `m` and
+# Defaults: `learning_rate` 1e-3, `beta1` 0.9, `beta2` 0.999, `epsilon` 1e-8, each set with
+# `setdefault` as before (the check looks for them in the returned config); state `m` and
 # `v` (zeros shaped like `w` when missing) and `t` (0 when missing; use
 # `config.setdefault("t", 0)`). Increment `t` **before** the correction, as above.
 
@@ -643,8 +646,9 @@ def adam(w, dw, config):
     """Adam: momentum and RMSprop, with the bias of their zero start corrected.
 
     w: weights, any shape; dw: gradient, same shape.
-    config: "learning_rate" (1e-3), "beta1" (0.9), "beta2" (0.999), "epsilon" (1e-8), and the
-    state "m", "v" (shape of w, zeros when missing) and "t" (0 when missing).
+    config: "learning_rate" (1e-3), "beta1" (0.9), "beta2" (0.999), "epsilon" (1e-8), defaults
+    written into config with setdefault, and the state "m", "v" (shape of w, zeros when missing)
+    and "t" (0 when missing).
     Returns next_w (shape of w) and config with the new raw "m", "v" and "t".
     """
     ### BEGIN SOLUTION
@@ -1025,7 +1029,10 @@ for label, run in digit_runs.items():
 # $\eta_{\max} = 2$: $\eta(5) = 1$, halfway down.
 #
 # `step` may be a single integer or a NumPy array of steps: write it with `np.where`,
-# `np.minimum` or `np.clip`, not with `if` on `step`.
+# `np.minimum` or `np.clip`, not with `if` on `step`. Beware that `np.where(cond, a, b)` computes
+# both `a` and `b` for every step: with no warm-up (`warmup_steps = 0`) the warm-up branch
+# `step / warmup_steps` divides by zero, which raises `ZeroDivisionError` on a plain int. Divide
+# by `max(1, warmup_steps)` instead, as the formula does for $T - W$.
 
 
 # %% nbgrader={"grade": false, "grade_id": "cosine-decay", "locked": false, "schema_version": 3, "solution": true}
