@@ -445,6 +445,18 @@ def _gradient_all_at_once(f, x, h=1e-5):
     return np.full(x.shape, slope)
 
 
+def _gradient_forward(f, x, h=1e-5):
+    grad = np.zeros(x.shape)
+    f_here = f(x)
+    for index in np.ndindex(x.shape):
+        original = x[index]
+        x[index] = original + h
+        f_plus = f(x)
+        x[index] = original
+        grad[index] = (f_plus - f_here) / h
+    return grad
+
+
 def _gradient_flattened(f, x, h=1e-5):
     flat = x.reshape(-1)
     grad = np.zeros(x.size)
@@ -501,6 +513,13 @@ exercise(
             "x + h moves every element together, which measures the slope along (1, 1, ..., 1): "
             "the sum of all the partials. A partial derivative moves one element, x[i], and "
             "holds the others still.",
+        ),
+        mistake(
+            "forward difference",
+            _gradient_forward,
+            "(f(x + h e_i) - f(x)) / h is the forward difference: its error is of order h, far "
+            "above the checks' tolerance. Use the centred difference "
+            "(f(x + h e_i) - f(x - h e_i)) / (2h), whose error is of order h^2.",
         ),
         mistake(
             "gradient flattened",
@@ -628,8 +647,9 @@ print("where the descents stopped:\n", np.round(path[-1], 4))
 #
 # where $\lVert\cdot\rVert$ is the Euclidean norm over all elements. Relative, because an absolute
 # error of $10^{-6}$ means nothing without knowing whether the gradient is about $10^{-6}$ or
-# $10^{6}$. Dividing by the *sum* of the two norms keeps it between 0 and 1 (1 means opposite
-# directions) and symmetric. With centred differences and $h = 10^{-5}$ in float64:
+# $10^{6}$. Dividing by the *sum* of the two norms keeps it between 0 and 1 (1 when the two
+# point in opposite directions, or when one of them is zero) and symmetric. With centred
+# differences and $h = 10^{-5}$ in float64:
 #
 # | relative error | verdict |
 # |---|---|

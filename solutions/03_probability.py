@@ -861,7 +861,7 @@ check_hidden("03_probability", "softmax", softmax)
 # **Temperature.** Dividing the scores by a temperature $T$ before the softmax tunes how sure the
 # distribution is: $T \to 0$ puts all the mass on the largest score (the argmax), $T \to \infty$
 # flattens it to uniform, with the entropy climbing from 0 to $\log K$. Language models sample
-# their next word this way (module 14); move the slider and watch the bars.
+# their next word this way; move the slider and watch the bars.
 
 # %%
 animal_scores = np.array([3.0, 2.5, 1.0, 0.2, -1.0])
