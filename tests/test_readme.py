@@ -1,0 +1,22 @@
+"""The README keeps its promises: two commands, and a Binder badge that opens full JupyterLab."""
+
+import re
+
+from autograder import course
+
+
+def readme() -> str:
+    return (course.ROOT / "README.md").read_text()
+
+
+def test_binder_badge_opens_curriculum_in_full_jupyterlab():
+    links = re.findall(r"\(https://mybinder\.org/v2/[^)]*\)", readme())
+    assert links, "no Binder badge"
+    for link in links:
+        assert "urlpath=lab/tree/curriculum" in link, link
+        assert "labpath=" not in link, "labpath opens the single-document view"
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (course.ROOT / ".ci" / "run").read_text()
+    assert "make test" in ci and "make test" in readme() and "make lab" in readme()
