@@ -684,6 +684,9 @@ def standardize(X):
 
 
 # %% tags=["spec"]
+import warnings
+
+
 def _standardize_rows(X):
     X = np.asarray(X, dtype=float)
     mean = X.mean(axis=1, keepdims=True)
@@ -706,6 +709,24 @@ def _standardize_by_variance(X):
     return (X - mean) / var, mean, var
 
 
+def _standardize_sample_std(X):
+    X = np.asarray(X, dtype=float)
+    mean = X.mean(axis=0)
+    with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)  # N = 1: no degrees of freedom left
+        std = X.std(axis=0, ddof=1)
+    std = np.where(std == 0, 1.0, std)
+    return (X - mean) / std, mean, std
+
+
+def _standardize_one_pass(X):
+    X = np.asarray(X, dtype=float)
+    mean = X.mean(axis=0)
+    std = np.sqrt(np.maximum((X**2).mean(axis=0) - mean**2, 0.0))
+    std = np.where(std == 0, 1.0, std)
+    return (X - mean) / std, mean, std
+
+
 def _standardize_constant_nan(X):
     X = np.asarray(X, dtype=float)
     mean = X.mean(axis=0)
@@ -725,6 +746,10 @@ exercise(
             note="a constant middle column",
         ),
         case(np.array([[0.0, 10.0, -4.0], [2.0, 30.0, 4.0]]), note="two rows, three columns"),
+        case(
+            1e6 + np.array([[0.3], [1.7], [2.2], [4.1]]),
+            note="one column of values near a million",
+        ),
     ],
     hidden=lambda rng: [
         case(rng.normal(size=(1, 4)), note="a single example: every column is constant"),
@@ -757,6 +782,19 @@ exercise(
             _standardize_by_variance,
             "divide by the standard deviation (np.std), the square root of the variance, so that "
             "each column ends with standard deviation 1.",
+        ),
+        mistake(
+            "sample standard deviation (ddof=1)",
+            _standardize_sample_std,
+            "use the population standard deviation, which divides by N: np.std's default, "
+            "ddof=0. ddof=1 (and pandas' .std()) divides by N - 1 instead.",
+        ),
+        mistake(
+            "variance as mean(x**2) - mean(x)**2",
+            _standardize_one_pass,
+            "far from 0, mean(x**2) and mean(x)**2 are two huge, nearly equal numbers, and their "
+            "difference loses most of its digits. Centre first: "
+            "std = np.sqrt(np.mean((X - mean)**2, axis=0)), which is what X.std(axis=0) does.",
         ),
         mistake(
             "constant column gives NaN",
@@ -1043,15 +1081,15 @@ plt.show()
 # %% [markdown]
 # Descent lands on the normal equation's weights, but read the loss curve: a fast drop in a few
 # dozen steps, then a straight line on the log scale, thousands of steps long. That line is the
-# flattest direction of the bowl, curvature about 0.017, where `s1` and `s2` (two cholesterol
+# flattest direction of the bowl, curvature about 0.019, where `s1` and `s2` (two cholesterol
 # measurements, correlated at 0.9) trade off against each other: the excess loss along it shrinks
-# by a factor $(1 - \eta\lambda_{\min})^2 \approx 0.993$ per step. Scaling cannot fix that:
+# by a factor $(1 - \eta\lambda_{\min})^2 \approx 0.992$ per step. Scaling cannot fix that:
 # correlated features make long valleys too. Module 10's optimisers (momentum, Adam) are built to
 # cross them faster.
 #
 # An $R^2$ of about 0.44 means the ten measurements explain less than half of the variation in
 # progression: a useful but far from perfect predictor. With only 88 test patients the number
-# itself is noisy; another random split gives anything from about 0.33 to 0.53.
+# itself is noisy: over other random splits it ranges from about 0.35 to 0.6 (typically 0.49).
 #
 # **Next:** module 05 bends the line through a sigmoid to classify, and trains it with the same
 # loop, the cross-entropy of module 03 taking the place of the squared error.

@@ -431,6 +431,11 @@ plt.show()
 # With one output this is exactly the mean cross-entropy. With several outputs (each its own
 # yes/no question), the losses of the outputs **add up** and only the batch is averaged: divide by
 # $N$, not by $N \cdot n_y$. Return a float.
+#
+# Compute the formula exactly as written: no clipping and no small epsilon inside the logs. The
+# probabilities you are given are strictly between 0 and 1, so every log is finite, and the checks
+# include very confident predictions (probabilities like $10^{-9}$) where an epsilon would change
+# the cost.
 
 
 # %% nbgrader={"grade": false, "grade_id": "compute-cost", "locked": false, "schema_version": 3, "solution": true}
@@ -471,6 +476,11 @@ exercise(
             np.array([[0.7, 0.1], [0.4, 0.8], [0.5, 0.5]]),
             np.array([[1, 0], [0, 1], [1, 0]]),
             note="N=3, two outputs",
+        ),
+        case(
+            np.array([[1e-9], [1 - 1e-6], [0.5]]),
+            np.array([[1], [0], [1]]),
+            note="confidently wrong, probabilities 1e-9 and 1 - 1e-6: no epsilon, no clipping",
         ),
     ],
     hidden=lambda rng: [
