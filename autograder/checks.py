@@ -154,6 +154,25 @@ def mistake_lines(info: dict) -> list[str]:
     return [f"Known mistake: {info['name']}.", f"Hint: {info['hint']}"]
 
 
+def failure_lines(exercise: dict, outcome: Outcome, hidden: bool) -> list[str]:
+    """What a failed check says: which case, how the answer differs, the mistake it matches.
+    A hidden case is named by its note alone: never its inputs nor the expected values."""
+    case = exercise["cases"][outcome.case_index]
+    note = f" ({case['note']})" if case["note"] else ""
+    where = f"{outcome.case_index + 1} of {outcome.total}{note}."
+    if hidden:
+        lines = [f"{exercise['name']} fails hidden test {where}"]
+    else:
+        lines = [
+            f"{exercise['name']} gives a wrong answer on public case {where}",
+            f"Call: {format_args(exercise, case)}",
+        ]
+    lines += outcome.failure.lines(reveal_values=not hidden)
+    if outcome.mistake:
+        lines += mistake_lines(outcome.mistake)
+    return lines
+
+
 def format_args(exercise: dict, case: dict) -> str:
     parts = [short(a) for a in case["args"]]
     parts += [f"{k}={short(v)}" for k, v in case["kwargs"].items()]
@@ -204,16 +223,7 @@ class Checker:
         if outcome.failure is None:
             print(f"\u2714 {name} passes its {outcome.total} public checks.")
             return
-        case = ex["cases"][outcome.case_index]
-        lines = [
-            f"{name} gives a wrong answer on public case {outcome.case_index + 1} of "
-            f"{outcome.total}" + (f" ({case['note']})" if case["note"] else "") + ".",
-            f"Call: {format_args(ex, case)}",
-            *outcome.failure.lines(reveal_values=True),
-        ]
-        if outcome.mistake:
-            lines += mistake_lines(outcome.mistake)
-        fail(CheckFailed("\n".join(lines)))
+        fail(CheckFailed("\n".join(failure_lines(ex, outcome, hidden=False))))
 
 
 def load_checks(module: str) -> Checker:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .checks import Checker, CheckFailed, NotImplementedYet, evaluate, mistake_lines
+from .checks import Checker, CheckFailed, NotImplementedYet, evaluate, fail, failure_lines
 
 ENV_VAR = "COURSE_GRADING_DIR"
 
@@ -38,13 +38,4 @@ def check_hidden(module: str, name: str, *fns) -> None:
     if outcome.failure is None:
         print(f"\u2714 {name} passes its {outcome.total} hidden tests.")
         return
-    case = ex["cases"][outcome.case_index]
-    lines = [
-        f"{name} fails hidden test {outcome.case_index + 1} of {outcome.total}"
-        + (f" ({case['note']})" if case["note"] else "")
-        + ".",
-        *outcome.failure.lines(reveal_values=False),
-    ]
-    if outcome.mistake:
-        lines += mistake_lines(outcome.mistake)
-    raise CheckFailed("\n".join(lines)) from None
+    fail(CheckFailed("\n".join(failure_lines(ex, outcome, hidden=True))))
