@@ -20,3 +20,19 @@ def call(fns, args, kwargs):
 def call_float(fns, args, kwargs):
     """Call the graded function and return its result as a float (a scalar answer)."""
     return float(np.asarray(fns[0](*args, **kwargs)))
+
+
+def describe(value) -> str:
+    """How a driver names what a learner's function returned, in its error messages."""
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    if isinstance(value, tuple | list):
+        return f"a {type(value).__name__} of {len(value)} values"
+    return f"a {type(value).__name__}"
+
+
+def unpack(result, count: int, who: str, what: str):
+    """``result`` if it is a tuple or list of ``count`` values, else a TypeError saying so."""
+    if not isinstance(result, tuple | list) or len(result) != count:
+        raise TypeError(f"{who} should return {what}; it returned {describe(result)}")
+    return result

@@ -26,6 +26,7 @@ import sys
 
 import numpy as np
 
+from .drivers import describe, unpack
 from .fixtures_deep import build_chain, build_graph
 from .numerics import numerical_gradient, numerical_gradient_array
 
@@ -99,20 +100,6 @@ def _numeric(value) -> np.ndarray | None:
     return arr
 
 
-def _describe(value) -> str:
-    if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape}"
-    if isinstance(value, tuple | list):
-        return f"a {type(value).__name__} of {len(value)} values"
-    return f"a {type(value).__name__}"
-
-
-def _unpack(result, count: int, who: str, what: str):
-    if not isinstance(result, tuple | list) or len(result) != count:
-        raise TypeError(f"{who} should return {what}; it returned {_describe(result)}")
-    return result
-
-
 def _scalar_or_array(value):
     arr = _numeric(value)
     if arr is None:
@@ -131,7 +118,7 @@ def gradient_verdict(analytic, numerical, batch: int | None = None, skip=None) -
         return "missing"
     got = _numeric(analytic)
     if got is None:
-        return f"not an array of numbers but {_describe(analytic)}"
+        return f"not an array of numbers but {describe(analytic)}"
     num = np.asarray(numerical, dtype=float)
     if got.shape != num.shape:
         return f"shape {got.shape}, but the parameter has shape {num.shape}"
@@ -174,7 +161,7 @@ def gradient_verdict(analytic, numerical, batch: int | None = None, skip=None) -
 def _returns(result) -> str:
     if isinstance(result, tuple | list) and len(result) == 2:
         return "a pair (out, cache)"
-    return _describe(result)
+    return describe(result)
 
 
 def _out(result):
@@ -212,8 +199,8 @@ def affine_gradients(fns, args, kwargs):
     """
     backward, forward = fns
     x, w, b, dout = args
-    _, cache = _unpack(forward(x.copy(), w.copy(), b.copy()), 2, "affine_forward", "(out, cache)")
-    dx, dw, db = _unpack(backward(dout.copy(), cache), 3, "affine_backward", "(dx, dw, db)")
+    _, cache = unpack(forward(x.copy(), w.copy(), b.copy()), 2, "affine_forward", "(out, cache)")
+    dx, dw, db = unpack(backward(dout.copy(), cache), 3, "affine_backward", "(dx, dw, db)")
     batch = x.shape[0]
     numerical = {
         "dx": numerical_gradient_array(
@@ -241,7 +228,7 @@ def relu_gradients(fns, args, kwargs):
     """
     backward, forward = fns
     x, dout = args
-    _, cache = _unpack(forward(x.copy()), 2, "relu_forward", "(out, cache)")
+    _, cache = unpack(forward(x.copy()), 2, "relu_forward", "(out, cache)")
     dx = backward(dout.copy(), cache)
     numerical = numerical_gradient_array(lambda z: _out(forward(z.copy())), x.copy(), dout)
     out_of_reach = (np.abs(x) < 1e-4) | (np.abs(x) > 1e6)
@@ -257,7 +244,7 @@ def loss_gradients(fns, args, kwargs):
     """A loss layer ``(loss, dscores) = f(scores, y)``: both, and the numerical check of dscores."""
     fn = fns[0]
     scores, y = args
-    loss, dscores = _unpack(fn(scores.copy(), y.copy()), 2, "softmax_loss", "(loss, dscores)")
+    loss, dscores = unpack(fn(scores.copy(), y.copy()), 2, "softmax_loss", "(loss, dscores)")
     numerical = numerical_gradient(
         lambda z: float(np.sum(_out(fn(z.copy(), y.copy())))), scores.copy()
     )
@@ -271,7 +258,7 @@ LAYERS = ("affine_forward", "affine_backward", "relu_forward", "relu_backward", 
 def _initial(value) -> str:
     arr = _numeric(value)
     if arr is None:
-        return _describe(value)
+        return describe(value)
     return f"shape {arr.shape}, " + ("all zero" if not arr.any() else "not all zero")
 
 
@@ -290,7 +277,7 @@ def network_loss(fns, args, kwargs):
         for key, value in params.items():
             net.params[key] = value.copy()
         scores = net.loss(X.copy())
-        loss, grads = _unpack(net.loss(X.copy(), y.copy()), 2, "loss(X, y)", "(loss, grads)")
+        loss, grads = unpack(net.loss(X.copy(), y.copy()), 2, "loss(X, y)", "(loss, grads)")
         grads = dict(grads) if isinstance(grads, dict) else grads
         checks = {}
         for key in params:
@@ -398,7 +385,7 @@ def _backward_without_recursion(node, *args):
 
 def _field(node, cls, attr: str):
     if not isinstance(node, cls):
-        return f"not a {cls.__name__} but {_describe(node)}"
+        return f"not a {cls.__name__} but {describe(node)}"
     return _scalar_or_array(getattr(node, attr))
 
 

@@ -19,22 +19,15 @@ import copy
 
 import numpy as np
 
+from .drivers import describe
 from .numerics import numerical_gradient_array
 
 AGREES = "agrees"
 
 
-def _describe(value) -> str:
-    if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape}"
-    if isinstance(value, tuple | list):
-        return f"a {type(value).__name__} of {len(value)} values"
-    return f"a {type(value).__name__}"
-
-
 def _pair(result, who: str, what: str):
     if not isinstance(result, tuple | list) or len(result) != 2:
-        raise TypeError(f"{who} should return a pair {what}; it returned {_describe(result)}")
+        raise TypeError(f"{who} should return a pair {what}; it returned {describe(result)}")
     return result
 
 
@@ -67,7 +60,7 @@ def update_steps(fns, args, kwargs):
         dw = gradient(np.array(w, copy=True)) if callable(gradient) else gradient[step].copy()
         next_w, config = _pair(update(w, dw, config), name, "(next_w, config)")
         if not isinstance(config, dict):
-            raise TypeError(f"{name} should return its config dict second, not {_describe(config)}")
+            raise TypeError(f"{name} should return its config dict second, not {describe(config)}")
         w = np.asarray(next_w, dtype=float)
         history.append(w.copy())
     state = {key: _plain(value) for key, value in sorted(config.items())}
@@ -108,7 +101,7 @@ def gradient_verdict(analytic, numerical) -> str:
     try:
         got = np.asarray(analytic, dtype=float)
     except (TypeError, ValueError):
-        return f"not an array of numbers but {_describe(analytic)}"
+        return f"not an array of numbers but {describe(analytic)}"
     num = np.asarray(numerical, dtype=float)
     if got.shape != num.shape:
         return f"shape {got.shape}, but it should have shape {num.shape}"
@@ -149,7 +142,7 @@ def batchnorm_gradients(fns, args, kwargs):
     grads = backward(dout.copy(), cache)
     if not isinstance(grads, tuple | list) or len(grads) != 3:
         raise TypeError(
-            f"batchnorm_backward should return (dx, dgamma, dbeta); it returned {_describe(grads)}"
+            f"batchnorm_backward should return (dx, dgamma, dbeta); it returned {describe(grads)}"
         )
     dx, dgamma, dbeta = grads
     numerical = {

@@ -12,25 +12,13 @@ from __future__ import annotations
 
 import numpy as np
 
-
-def _describe(value) -> str:
-    if isinstance(value, tuple | list):
-        return f"a {type(value).__name__} of {len(value)} values"
-    if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape}"
-    return f"a {type(value).__name__}"
-
-
-def _unpack(result, count: int, who: str, what: str):
-    if not isinstance(result, tuple | list) or len(result) != count:
-        raise TypeError(f"{who} should return {what}; it returned {_describe(result)}")
-    return result
+from .drivers import unpack
 
 
 def dropout_output(fns, args, kwargs):
     """Call ``dropout_forward(x, p, mode, rng)`` and return its ``out`` (the cache is not compared)."""
     result = fns[0](*args, **kwargs)
-    out, _ = _unpack(result, 2, "dropout_forward", "two values, (out, cache)")
+    out, _ = unpack(result, 2, "dropout_forward", "two values, (out, cache)")
     return out
 
 
@@ -39,7 +27,7 @@ def dropout_backward_after_forward(fns, args, kwargs):
     rng)``, then return ``dropout_backward(dout, cache)`` on the cache it gave."""
     backward, forward = fns
     x, p, mode, rng, dout = args
-    _, cache = _unpack(forward(x, p, mode, rng), 2, "dropout_forward", "two values, (out, cache)")
+    _, cache = unpack(forward(x, p, mode, rng), 2, "dropout_forward", "two values, (out, cache)")
     return backward(dout, cache)
 
 
@@ -57,7 +45,7 @@ def split_and_count_shared(fns, args, kwargs):
     example that leaked from one set into another.
     """
     result = fns[0](*args, **kwargs)
-    parts = _unpack(
+    parts = unpack(
         result,
         6,
         "train_dev_test_split",
