@@ -25,10 +25,10 @@ from pathlib import Path
 import nbformat
 import numpy as np
 
-from . import course, spec
+from . import course, replay, spec
 from .serialize import Raised, dump, encode, load, materialise, resolve_callable
 
-TOOL_FILES = ["build.py", "course.py", "spec.py", "serialize.py"]
+TOOL_FILES = ["build.py", "course.py", "spec.py", "serialize.py", "replay.py", "numerics.py"]
 USED_MODULE = re.compile(r"autograder\.(\w+):")
 
 
@@ -66,24 +66,29 @@ def hidden_cases(module: str, ex: spec.Exercise) -> list[spec.Case]:
     return list(ex.hidden)
 
 
-def exercise_data(ex: spec.Exercise, ns: dict, cases: list[spec.Case], test) -> dict:
+def exercise_data(
+    ex: spec.Exercise, ns: dict, cases: list[spec.Case], test, private: list[str] = ()
+) -> dict:
     driver = resolve_callable(ex.driver)
     ref_fns = tuple(ns[n] for n in (ex.name, *ex.uses))
     rows = []
     for c in cases:
-        expected = outcome(driver, ref_fns, c)
+        recording = replay.recorders(ref_fns)
+        expected = outcome(driver, recording, c)
         if isinstance(expected, Raised) and expected.type_name == "NotImplementedError":
             raise RuntimeError(f"the reference of {ex.name} is a stub")
         wrong = {m.name: outcome(driver, (m.fn, *ref_fns[1:]), c) for m in ex.mistakes}
-        rows.append(
-            {
-                "args": tuple(c.args),
-                "kwargs": dict(c.kwargs),
-                "note": c.note,
-                "expected": expected,
-                "mistakes": wrong,
-            }
-        )
+        row = {
+            "args": tuple(c.args),
+            "kwargs": dict(c.kwargs),
+            "note": c.note,
+            "expected": expected,
+            "mistakes": wrong,
+        }
+        calls = replay.recorded(ex.uses, recording)
+        if calls:  # the reference's calls into the exercises it uses (autograder.replay)
+            row["calls"] = calls
+        rows.append(row)
     return {
         "name": ex.name,
         "grade_id": test.grade_id,
@@ -91,12 +96,11 @@ def exercise_data(ex: spec.Exercise, ns: dict, cases: list[spec.Case], test) -> 
         "driver": ex.driver,
         "uses": list(ex.uses),
         "outputs": list(ex.outputs) if ex.outputs else None,
+        "advisory": list(ex.advisory) if ex.advisory else None,
+        "private_caches": list(private) or None,
         "rtol": ex.rtol,
         "atol": ex.atol,
-        "mistakes": [
-            {"name": m.name, "hint": m.hint, "also_breaks": list(m.also_breaks)}
-            for m in ex.mistakes
-        ],
+        "mistakes": [{"name": m.name, "hint": m.hint} for m in ex.mistakes],
         "cases": rows,
     }
 
@@ -104,14 +108,11 @@ def exercise_data(ex: spec.Exercise, ns: dict, cases: list[spec.Case], test) -> 
 def check_mistakes_differ(module: str, data: dict, label: str) -> None:
     """A catalogued mistake that agrees with the reference everywhere can be neither recognised
     nor penalised: refuse it."""
-    from .compare import compare
+    from .checks import judge
 
     for ex in data["exercises"].values():
         for m in ex["mistakes"]:
-            if all(
-                compare(c["mistakes"][m["name"]], c["expected"], ex["rtol"], ex["atol"]) is None
-                for c in ex["cases"]
-            ):
+            if all(judge(ex, c["mistakes"][m["name"]], c["expected"]) is None for c in ex["cases"]):
                 raise ValueError(
                     f"{module}: mistake {m['name']!r} of {ex['name']} gives the reference's "
                     f"outputs on every {label} case; add a case that tells them apart"
@@ -147,8 +148,11 @@ def prepare(module: str) -> dict:
     public = {"module": module, "source_sha256": source_sha, "exercises": {}}
     hidden = {"module": module, "source_sha256": source_sha, "exercises": {}}
     for name, ex in declared.items():
-        public["exercises"][name] = exercise_data(ex, ns, ex.public, tests[name])
-        hidden["exercises"][name] = exercise_data(ex, ns, hidden_cases(module, ex), tests[name])
+        private = [u for u in ex.uses if u in declared and declared[u].private_cache]
+        public["exercises"][name] = exercise_data(ex, ns, ex.public, tests[name], private)
+        hidden["exercises"][name] = exercise_data(
+            ex, ns, hidden_cases(module, ex), tests[name], private
+        )
     used = modules_used(public, hidden)
     for data in (public, hidden):
         data["tool_modules"] = used

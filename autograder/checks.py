@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from .compare import Mismatch, compare, short
+from .replay import stand_ins
 from .serialize import Raised, load, materialise, resolve_callable
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -64,6 +65,19 @@ class Outcome:
     mistake: dict | None = None
 
 
+def judge(exercise: dict, got: Any, expected: Any, batch: int | None = None) -> Mismatch | None:
+    """``compare`` with the exercise's tolerances, output names and advisory outputs."""
+    return compare(
+        got,
+        expected,
+        exercise["rtol"],
+        exercise["atol"],
+        batch=batch,
+        names=exercise["outputs"],
+        advisory=exercise.get("advisory"),
+    )
+
+
 def batch_size(args: tuple) -> int | None:
     for a in args:
         if isinstance(a, np.ndarray) and a.ndim >= 1:
@@ -81,6 +95,7 @@ def run_case(exercise: dict, fns: tuple, case: dict, catch: bool = False) -> Any
     driver = resolve_callable(exercise["driver"])
     args = materialise(case["args"])
     kwargs = materialise(case["kwargs"])
+    fns = stand_ins(exercise, fns, case)
     try:
         return driver(fns, args, kwargs)
     except NotImplementedYet:
@@ -120,14 +135,7 @@ def evaluate(exercise: dict, fns: tuple, cases: list[dict], catch: bool = False)
         got = run_case(exercise, fns, case, catch)
         outputs.append(got)
         if failure is None:
-            found = compare(
-                got,
-                case["expected"],
-                exercise["rtol"],
-                exercise["atol"],
-                batch=batch_size(case["args"]),
-                names=exercise["outputs"],
-            )
+            found = judge(exercise, got, case["expected"], batch_size(case["args"]))
             if found:
                 failure = (i, found)
     if failure is None:
@@ -141,7 +149,7 @@ def match_mistake(exercise: dict, cases: list[dict], outputs: list) -> dict | No
     for info in exercise["mistakes"]:
         name = info["name"]
         agrees = [
-            compare(got, case["mistakes"][name], exercise["rtol"], exercise["atol"]) is None
+            judge(exercise, got, case["mistakes"][name]) is None
             for got, case in zip(outputs, cases)
             if name in case["mistakes"]
         ]

@@ -22,6 +22,7 @@ class Mismatch:
     summary: str
     details: list[str] = field(default_factory=list)
     diagnosis: str | None = None
+    notes: list[str] = field(default_factory=list)  # advisory verdicts: shown, never values
 
     def lines(self, reveal_values: bool = True) -> list[str]:
         head = f"{self.where}: {self.summary}" if self.where else self.summary
@@ -30,6 +31,7 @@ class Mismatch:
             out += [f"  {d}" for d in self.details]
         if self.diagnosis:
             out.append(f"  Pattern: {self.diagnosis}")
+        out += [f"  {n}" for n in self.notes]
         return out
 
 
@@ -143,6 +145,14 @@ def diagnose(got: np.ndarray, exp: np.ndarray, rtol: float, atol: float, batch: 
     return None
 
 
+def advisory_notes(label: str, got: Any, exp: Any) -> list[str]:
+    """An advisory verdict (e.g. a numerical gradient check) that disagrees: a line per entry."""
+    if isinstance(exp, dict) and isinstance(got, dict):
+        parts = [f"  {k}: {got.get(k, 'missing')}" for k in exp if got.get(k) != exp[k]]
+        return [f"{label}, against your own forward pass:", *parts]
+    return [f"{label}: {short(got)}"]
+
+
 def compare(
     got: Any,
     exp: Any,
@@ -151,8 +161,14 @@ def compare(
     where: str = "",
     batch: int | None = None,
     names: tuple[str, ...] | None = None,
+    advisory: tuple[str, ...] | None = None,
 ) -> Mismatch | None:
-    """None if ``got`` matches ``exp`` within tolerance, else the first mismatch found."""
+    """None if ``got`` matches ``exp`` within tolerance, else the first mismatch found.
+
+    ``advisory`` names outputs (of ``names``) that never decide: a verdict that depends on more
+    than the graded function, such as a numerical gradient of the learner's own forward pass. When
+    another output is wrong, the advisory ones that disagree are added to the message as notes.
+    """
     if isinstance(exp, Raised):
         if isinstance(got, Raised) and got.type_name == exp.type_name:
             return None
@@ -173,17 +189,22 @@ def compare(
             return Mismatch(where, f"expected {len(exp)} values, got {len(got)}")
         first = None
         also = []
+        notes = []
         for i, (g, e) in enumerate(zip(got, exp)):
             label = names[i] if names and i < len(names) else f"[{i}]"
             sub = f"{where} {label}".strip() if names else f"{where}{label}"
             found = compare(g, e, rtol, atol, sub, batch)
-            if found and first is None:
+            if found and advisory and label in advisory:
+                notes += advisory_notes(sub, g, e)
+            elif found and first is None:
                 first = found
             elif found:
                 # a verdict string (e.g. a numerical gradient check) is worth reading in full
                 also.append(f"{sub} ({found.summary})" if isinstance(e, str) else sub)
         if first is not None and also:
             first.details.append(f"also wrong: {', '.join(also)}")
+        if first is not None:
+            first.notes += notes
         return first
 
     if isinstance(exp, dict):

@@ -36,3 +36,16 @@ def unpack(result, count: int, who: str, what: str):
     if not isinstance(result, tuple | list) or len(result) != count:
         raise TypeError(f"{who} should return {what}; it returned {describe(result)}")
     return result
+
+
+def advisory(compute, keys) -> dict:
+    """Verdicts of a numerical gradient check, ``compute()``, as a dict over ``keys``.
+
+    The check differentiates the learner's *own* forward pass, so it is advisory (the exercise
+    declares it so): it explains a wrong backward pass but never fails a right one. If the
+    learner's forward pass raises, each verdict says so instead of the whole check failing.
+    """
+    try:
+        return compute()
+    except Exception as error:  # noqa: BLE001 - the learner's forward pass, whatever it raises
+        return dict.fromkeys(keys, f"not computed: the forward pass raised {type(error).__name__}")

@@ -5,14 +5,15 @@ the reference's (the comparison names the parameter, the first differing element
 the error: a transpose, a sign flip, a factor N or 1/N). And they are compared with the numerical
 gradient of the learner's *own* forward pass (``autograder.numerics``), reported per parameter as
 "agrees" or as a short diagnosis: that second verdict catches a forward pass and a backward pass
-that disagree with each other, the way CS231n's gradient checks do.
+that disagree with each other, the way CS231n's gradient checks do. Where it runs an earlier
+exercise (affine_backward's runs affine_forward) it is advisory: it explains, it does not decide.
 
 Two helpers make classes and later exercises testable on their own terms:
 
 - ``seen_as`` runs a class or function with some of its global names bound to the objects the
-  check was handed. In a notebook those are the very objects the code already sees, so nothing
-  changes; when the course's tests grade a catalogued mistake of an earlier exercise, it makes a
-  later exercise use that mistake, exactly as it would in a learner's notebook.
+  check was handed: the learner's earlier functions behind the stand-ins of ``autograder.replay``,
+  so that a mistake in an earlier exercise costs that exercise alone. ``creation_order`` stands in
+  for ``topological_order``, whose calls (on graphs of objects) cannot be recorded.
 - ``recursion_budget`` pins Python's recursion limit a fixed distance above the current depth, so
   that a recursive graph walk fails on a deep graph whatever limit the kernel was started with.
 """
@@ -22,11 +23,12 @@ from __future__ import annotations
 import ast
 import contextlib
 import inspect
+import itertools
 import sys
 
 import numpy as np
 
-from .drivers import describe, unpack
+from .drivers import advisory, describe, unpack
 from .fixtures_deep import build_chain, build_graph
 from .numerics import numerical_gradient, numerical_gradient_array
 
@@ -202,20 +204,23 @@ def affine_gradients(fns, args, kwargs):
     _, cache = unpack(forward(x.copy(), w.copy(), b.copy()), 2, "affine_forward", "(out, cache)")
     dx, dw, db = unpack(backward(dout.copy(), cache), 3, "affine_backward", "(dx, dw, db)")
     batch = x.shape[0]
-    numerical = {
-        "dx": numerical_gradient_array(
-            lambda z: _out(forward(z.copy(), w.copy(), b.copy())), x.copy(), dout
-        ),
-        "dw": numerical_gradient_array(
-            lambda z: _out(forward(x.copy(), z.copy(), b.copy())), w.copy(), dout
-        ),
-        "db": numerical_gradient_array(
-            lambda z: _out(forward(x.copy(), w.copy(), z.copy())), b.copy(), dout
-        ),
-    }
     grads = {"dx": dx, "dw": dw, "db": db}
-    checks = {k: gradient_verdict(grads[k], numerical[k], batch) for k in grads}
-    return dx, dw, db, checks
+
+    def checks_now():
+        numerical = {
+            "dx": numerical_gradient_array(
+                lambda z: _out(forward(z.copy(), w.copy(), b.copy())), x.copy(), dout
+            ),
+            "dw": numerical_gradient_array(
+                lambda z: _out(forward(x.copy(), z.copy(), b.copy())), w.copy(), dout
+            ),
+            "db": numerical_gradient_array(
+                lambda z: _out(forward(x.copy(), w.copy(), z.copy())), b.copy(), dout
+            ),
+        }
+        return {k: gradient_verdict(grads[k], numerical[k], batch) for k in grads}
+
+    return dx, dw, db, advisory(checks_now, grads)
 
 
 def relu_gradients(fns, args, kwargs):
@@ -230,9 +235,13 @@ def relu_gradients(fns, args, kwargs):
     x, dout = args
     _, cache = unpack(forward(x.copy()), 2, "relu_forward", "(out, cache)")
     dx = backward(dout.copy(), cache)
-    numerical = numerical_gradient_array(lambda z: _out(forward(z.copy())), x.copy(), dout)
     out_of_reach = (np.abs(x) < 1e-4) | (np.abs(x) > 1e6)
-    check = {"dx": gradient_verdict(dx, numerical, skip=out_of_reach)}
+
+    def check_now():
+        numerical = numerical_gradient_array(lambda z: _out(forward(z.copy())), x.copy(), dout)
+        return {"dx": gradient_verdict(dx, numerical, skip=out_of_reach)}
+
+    check = advisory(check_now, ["dx"])
     arr = _numeric(dx)
     if arr is None or arr.shape != x.shape:
         return dx, None, check
@@ -279,13 +288,18 @@ def network_loss(fns, args, kwargs):
         scores = net.loss(X.copy())
         loss, grads = unpack(net.loss(X.copy(), y.copy()), 2, "loss(X, y)", "(loss, grads)")
         grads = dict(grads) if isinstance(grads, dict) else grads
-        checks = {}
-        for key in params:
-            numerical = numerical_gradient(
-                lambda _: float(_out(net.loss(X.copy(), y.copy()))), net.params[key]
-            )
-            mine = grads.get(key) if isinstance(grads, dict) else None
-            checks[key] = gradient_verdict(mine, numerical, batch=X.shape[0])
+
+        def checks_now():
+            checks = {}
+            for key in params:
+                numerical = numerical_gradient(
+                    lambda _: float(_out(net.loss(X.copy(), y.copy()))), net.params[key]
+                )
+                mine = grads.get(key) if isinstance(grads, dict) else None
+                checks[key] = gradient_verdict(mine, numerical, batch=X.shape[0])
+            return checks
+
+        checks = advisory(checks_now, params)
     return initial, _scalar_or_array(scores), _scalar_or_array(loss), grads, checks
 
 
@@ -297,6 +311,42 @@ def _reachable(root) -> list:
                 seen[id(child)] = child
                 stack.append(child)
     return list(seen.values())
+
+
+@contextlib.contextmanager
+def creation_order(cls, order_fn):
+    """A stand-in for the learner's ``topological_order`` while a check runs programs of ``cls``.
+
+    Every node of ``cls`` is numbered as it is created, and a node is always created after its
+    inputs, so sorting the nodes reachable from the root by that number is a topological order.
+    ``Value`` and ``Tensor`` are then checked on their own: a wrong ``topological_order`` costs its
+    own exercise, not theirs too (the way ``autograder.replay`` stands in for earlier functions).
+    Yields the stand-in; on a graph with a node created elsewhere it calls ``order_fn``.
+    """
+    created: dict[int, int] = {}
+    counter = itertools.count()
+    own = cls.__dict__.get("__init__", _MISSING)
+    init = cls.__init__
+
+    def __init__(self, *args, **kwargs):
+        created[id(self)] = next(counter)
+        init(self, *args, **kwargs)
+
+    def topological_order(root):
+        nodes = _reachable(root)
+        if all(id(node) in created for node in nodes):
+            return sorted(nodes, key=lambda node: created[id(node)])
+        return order_fn(root)
+
+    topological_order.__wrapped__ = order_fn
+    cls.__init__ = __init__
+    try:
+        yield topological_order
+    finally:
+        if own is _MISSING:
+            del cls.__init__
+        else:
+            cls.__init__ = own
 
 
 def _order_verdict(order, root) -> str:
@@ -401,7 +451,11 @@ def value_program(fns, args, kwargs):
     code, names, last = _program(program)
     everything = [*leaves, *(n for n in names if n not in leaves)]
     h = 1e-6
-    with seen_as([cls], {"Value": cls, "topological_order": order_fn}), recursion_budget():
+    with (
+        creation_order(cls, order_fn) as stand_in,
+        seen_as([cls], {"Value": cls, "topological_order": stand_in}),
+        recursion_budget(),
+    ):
         ns = _run(code, cls, leaves, {})
         _backward_without_recursion(ns[last])
         values = {n: _field(ns[n], cls, "data") for n in everything}
@@ -426,25 +480,26 @@ def tensor_program(fns, args, kwargs):
     program, arrays, dout = args
     code, names, last = _program(program)
     everything = [*arrays, *(n for n in names if n not in arrays)]
-    bound = {"Tensor": cls, "unbroadcast": unbroadcast_fn, "topological_order": order_fn}
-    with seen_as([cls], bound), recursion_budget():
-        ns = _run(code, cls, {k: v.copy() for k, v in arrays.items()}, {"np": np})
-        if dout is None:  # backward() with no argument seeds with ones
-            _backward_without_recursion(ns[last])
-            dout = np.ones_like(np.asarray(ns[last].data, dtype=float))
-        else:
-            _backward_without_recursion(ns[last], dout.copy())
-        value = _field(ns[last], cls, "data")
-        grads = {n: _field(ns[n], cls, "grad") for n in reversed(everything)}
-        checks = {}
-        for leaf in arrays:
+    with creation_order(cls, order_fn) as stand_in, recursion_budget():
+        bound = {"Tensor": cls, "unbroadcast": unbroadcast_fn, "topological_order": stand_in}
+        with seen_as([cls], bound):
+            ns = _run(code, cls, {k: v.copy() for k, v in arrays.items()}, {"np": np})
+            if dout is None:  # backward() with no argument seeds with ones
+                _backward_without_recursion(ns[last])
+                dout = np.ones_like(np.asarray(ns[last].data, dtype=float))
+            else:
+                _backward_without_recursion(ns[last], dout.copy())
+            value = _field(ns[last], cls, "data")
+            grads = {n: _field(ns[n], cls, "grad") for n in reversed(everything)}
+            checks = {}
+            for leaf in arrays:
 
-            def output(z, leaf=leaf):
-                moved = {k: (z.copy() if k == leaf else v.copy()) for k, v in arrays.items()}
-                return _run(code, cls, moved, {"np": np})[last].data
+                def output(z, leaf=leaf):
+                    moved = {k: (z.copy() if k == leaf else v.copy()) for k, v in arrays.items()}
+                    return _run(code, cls, moved, {"np": np})[last].data
 
-            numerical = numerical_gradient_array(output, arrays[leaf].copy(), dout)
-            checks[leaf] = gradient_verdict(grads[leaf], numerical)
+                numerical = numerical_gradient_array(output, arrays[leaf].copy(), dout)
+                checks[leaf] = gradient_verdict(grads[leaf], numerical)
     return value, grads, checks
 
 
@@ -456,7 +511,10 @@ def tensor_loss(fns, args, kwargs):
     fn, cls, order_fn = fns
     logits, y, upstream = args
     upstream = np.asarray(upstream, dtype=float)
-    with seen_as([fn, cls], {"Tensor": cls, "topological_order": order_fn}):
+    with (
+        creation_order(cls, order_fn) as stand_in,
+        seen_as([fn, cls], {"Tensor": cls, "topological_order": stand_in}),
+    ):
         leaf = cls(logits.copy())
         loss = fn(leaf, y.copy())
         loss.backward(upstream.copy())

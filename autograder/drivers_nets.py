@@ -10,8 +10,10 @@ Two things the plain ``call`` driver cannot do:
 - **calls through earlier exercises.** ``train_logistic`` calls ``logistic_forward_backward`` and
   ``predict`` calls ``forward`` by their global names. The check hands those functions over
   (``uses``), and the driver binds them under their names for the length of the call, so the
-  graded function runs on exactly the functions the check was given. In a learner's notebook these
-  are the same objects, and nothing changes.
+  graded function runs on exactly the functions the check was given: the learner's, behind the
+  stand-ins of ``autograder.replay``, which give the expected answer wherever the learner's earlier
+  function gets a recorded call wrong. A wrong ``forward`` costs ``forward``'s points, not
+  ``predict``'s too.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import contextlib
 
 import numpy as np
 
+from .drivers import advisory
 from .numerics import numerical_gradient
 
 RTOL = 1e-5  # centred differences with h=1e-5 are good to about 1e-9 on these smooth costs
@@ -182,15 +185,18 @@ def network_gradient_check(fns, args, kwargs):
 
         return cost
 
-    verdicts = {}
-    for name, value in pristine.items():
-        key = "d" + name
-        if key not in grads:
-            verdicts[key] = f"missing: grads has keys {sorted(grads)}"
-            continue
-        numerical = numerical_gradient(cost_with(name), value.copy())
-        verdicts[key] = gradient_verdict(grads[key], numerical, X.shape[0])
-    return verdicts, grads
+    def verdicts_now():
+        verdicts = {}
+        for name, value in pristine.items():
+            key = "d" + name
+            if key not in grads:
+                verdicts[key] = f"missing: grads has keys {sorted(grads)}"
+                continue
+            numerical = numerical_gradient(cost_with(name), value.copy())
+            verdicts[key] = gradient_verdict(grads[key], numerical, X.shape[0])
+        return verdicts
+
+    return advisory(verdicts_now, ["d" + name for name in pristine]), grads
 
 
 def predict_through_forward(fns, args, kwargs):

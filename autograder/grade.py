@@ -39,8 +39,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from . import build, course
-from .checks import format_args, match_mistake
-from .compare import compare
+from .checks import format_args, judge, match_mistake
 from .sandbox import confine, notebook
 from .serialize import Raised, decode, encode, load
 
@@ -149,7 +148,11 @@ def job_for(plan: notebook.Plan, exercises: list[dict], limits: confine.Limits) 
                 "uses": ex["uses"],
                 "driver": ex["driver"],
                 "cases": [
-                    {"args": encode(tuple(c["args"])), "kwargs": encode(dict(c["kwargs"]))}
+                    {
+                        "args": encode(tuple(c["args"])),
+                        "kwargs": encode(dict(c["kwargs"])),
+                        "calls": encode(c.get("calls") or {}),
+                    }
                     for c in ex["cases"]
                 ],
             }
@@ -171,10 +174,7 @@ def verdict(ex: dict, outputs: list) -> dict:
     """Pass or fail of one exercise, judged here from the outputs the runner sent back."""
     failure = None
     for i, (case, got) in enumerate(zip(ex["cases"], outputs)):
-        found = compare(
-            got, case["expected"], ex["rtol"], ex["atol"], batch=batch_of(case["args"]),
-            names=ex["outputs"],
-        )  # fmt: skip
+        found = judge(ex, got, case["expected"], batch_of(case["args"]))
         if found:
             failure = (i, found, got)
             break

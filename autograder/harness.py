@@ -100,7 +100,7 @@ def expected_loss(declared, tests, variant: Variant) -> set[str]:
         return set()
     if variant.name == "blank":
         return {t.exercise for t in tests}
-    return {variant.replaced, *variant.mistake.also_breaks}
+    return {variant.replaced}
 
 
 def mistake_source(module: str, fn) -> str:

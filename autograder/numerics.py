@@ -8,12 +8,21 @@ from __future__ import annotations
 
 import numpy as np
 
+from .replay import direct
+
 
 def numerical_gradient(f, x, h=1e-5):
     """Gradient of the scalar function f at x (any shape) by centred differences.
 
     x is changed in place one element at a time and restored; returns an array shaped like x.
+    f runs the learner's own functions throughout (``replay.direct``): a numerical gradient checks
+    that a learner's backward pass agrees with *their* forward pass.
     """
+    with direct():
+        return _centred(f, x, h)
+
+
+def _centred(f, x, h):
     x = np.asarray(x, dtype=float)
     grad = np.zeros_like(x)
     it = np.nditer(x, flags=["multi_index"], op_flags=["readwrite"])

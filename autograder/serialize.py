@@ -23,6 +23,20 @@ class Seeded:
 
 
 @dataclass(frozen=True)
+class RngState:
+    """A generator's state, as a call received it or left it (JSON of ``bit_generator.state``)."""
+
+    state: str
+
+    @classmethod
+    def of(cls, rng: np.random.Generator) -> RngState:
+        return cls(json.dumps(rng.bit_generator.state, sort_keys=True))
+
+    def apply(self, rng: np.random.Generator) -> None:
+        rng.bit_generator.state = json.loads(self.state)
+
+
+@dataclass(frozen=True)
 class Raised:
     """What a function did instead of returning: it raised an exception of this type."""
 
@@ -66,6 +80,8 @@ def encode(obj: Any) -> Any:
         return {"__dict__": [[encode(k), encode(v)] for k, v in obj.items()]}
     if isinstance(obj, Seeded):
         return {"__rng__": obj.seed}
+    if isinstance(obj, RngState):
+        return {"__rngstate__": obj.state}
     if isinstance(obj, Raised):
         return {"__raised__": obj.type_name, "message": obj.message}
     if obj is None or isinstance(obj, bool | int | float | str):
@@ -90,6 +106,8 @@ def decode(obj: Any) -> Any:
         return {decode(k): decode(v) for k, v in obj["__dict__"]}
     if "__rng__" in obj:
         return Seeded(obj["__rng__"])
+    if "__rngstate__" in obj:
+        return RngState(obj["__rngstate__"])
     if "__raised__" in obj:
         return Raised(obj["__raised__"], obj.get("message", ""))
     if "__callable__" in obj:

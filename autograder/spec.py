@@ -42,15 +42,11 @@ class Mistake:
     name: str
     fn: Callable
     hint: str
-    also_breaks: tuple[str, ...] = ()
 
 
-def mistake(name: str, fn: Callable, hint: str, also_breaks: Sequence[str] = ()) -> Mistake:
-    """A wrong implementation learners write, with the hint that gets them out of it.
-
-    ``also_breaks`` names later exercises of the module that call this one, and so fail with it.
-    """
-    return Mistake(name=name, fn=fn, hint=hint, also_breaks=tuple(also_breaks))
+def mistake(name: str, fn: Callable, hint: str) -> Mistake:
+    """A wrong implementation learners write, with the hint that gets them out of it."""
+    return Mistake(name=name, fn=fn, hint=hint)
 
 
 @dataclass
@@ -62,6 +58,8 @@ class Exercise:
     uses: tuple[str, ...] = ()
     driver: str = "autograder.drivers:call"
     outputs: tuple[str, ...] | None = None
+    advisory: tuple[str, ...] = ()
+    private_cache: bool = False
     rtol: float = 1e-6
     atol: float = 1e-9
 
@@ -77,6 +75,8 @@ def exercise(
     uses: Sequence[str] = (),
     driver: str = "autograder.drivers:call",
     outputs: Sequence[str] | None = None,
+    advisory: Sequence[str] = (),
+    private_cache: bool = False,
     rtol: float = 1e-6,
     atol: float = 1e-9,
 ) -> Exercise:
@@ -85,11 +85,20 @@ def exercise(
     public: cases the learner's check runs (inputs shown in messages).
     hidden: cases for grading only, or a function of a seeded generator returning them.
     uses: further names the check is given, in order (e.g. the forward pass a backward check needs).
+        On a check case, the calls the reference makes into them are recorded at build time and
+        replayed for the learner (``autograder.replay``), so the exercise is judged on its own.
     driver: "module:function" that calls the learner's code on a case and returns plain outputs.
     outputs: names of the returned values, used in messages ("dw", "db", ...).
+    advisory: outputs (by name) shown in messages but never deciding pass or fail, such as a
+        numerical gradient check that runs the learner's *own* forward pass: it would otherwise
+        fail a right backward pass because of a wrong forward one.
+    private_cache: the function returns ``(out, cache)`` and what goes in the cache is the
+        learner's design; when a later exercise calls it, only ``out`` is held against the record.
     """
     if name in REGISTRY:
         raise ValueError(f"exercise {name!r} is declared twice")
+    if set(advisory) - set(outputs or ()):
+        raise ValueError(f"{name}: advisory outputs {sorted(advisory)} must be among outputs")
     ex = Exercise(
         name=name,
         public=list(public),
@@ -98,6 +107,8 @@ def exercise(
         uses=tuple(uses),
         driver=driver,
         outputs=tuple(outputs) if outputs else None,
+        advisory=tuple(advisory),
+        private_cache=private_cache,
         rtol=rtol,
         atol=atol,
     )

@@ -122,6 +122,10 @@ prediction_viewer = widgets.interact(
 # * **Grading** runs the same functions on hidden inputs (other shapes, edge cases). Passing the
 #   public check is necessary, not sufficient: write the general function, not one that fits the
 #   examples.
+# * **Each exercise is judged on its own.** When a later exercise calls an earlier one (a
+#   network's `predict` calls your `forward`), its check uses your earlier function where it gives
+#   the expected answers and the expected answers where it does not: one mistake costs the points
+#   of the exercise it is in, never those of the exercises built on it.
 # * **Validate** (the button in the toolbar) runs the whole notebook as the grader will.
 #
 # ## 3. NumPy essentials

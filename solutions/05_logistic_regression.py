@@ -367,28 +367,24 @@ exercise(
             _lfb_cost_summed,
             "the cost is the mean of the per-example losses (np.mean), not their sum; "
             "your gradients are averages, so the cost must be too.",
-            also_breaks=("train_logistic",),
         ),
         mistake(
             "gradients not averaged",
             _lfb_gradients_not_averaged,
             "the cost is an average over N examples, so its gradients are averages too: "
             "dw = X.T @ (y_hat - y) / N and db = np.sum(y_hat - y) / N.",
-            also_breaks=("train_logistic",),
         ),
         mistake(
             "gradient sign flipped",
             _lfb_sign_flipped,
             "dL/dz = y_hat - y (prediction minus truth), not y - y_hat. With the sign flipped, "
             "gradient descent climbs the cost instead of descending it.",
-            also_breaks=("train_logistic",),
         ),
         mistake(
             "db not summed over the batch",
             _lfb_db_not_summed,
             "b is one number, so db is one number: sum (y_hat - y) / N over the examples "
             "instead of returning one value per example.",
-            also_breaks=("train_logistic",),
         ),
     ],
     driver="autograder.drivers_nets:logistic_gradient_check",

@@ -377,19 +377,16 @@ exercise(
             "sigmoid in the hidden layer",
             _forward_sigmoid_hidden,
             "the hidden layer uses np.tanh; the sigmoid is only for the output probabilities.",
-            also_breaks=("backward", "predict"),
         ),
         mistake(
             "forgot the hidden bias",
             _forward_no_b1,
             "Z1 = X @ W1 + b1: without b1 every hidden unit's line passes through the origin.",
-            also_breaks=("backward", "predict"),
         ),
         mistake(
             "returned scores, not probabilities",
             _forward_scores,
             "the output layer ends with a sigmoid: A2 = sigmoid(Z2), and probs is A2.",
-            also_breaks=("backward", "predict"),
         ),
     ],
     outputs=("probs", "cache"),
@@ -506,21 +503,18 @@ exercise(
             "summed over the batch",
             _cost_summed,
             "the cost is an average over the N examples: divide the sum by N = probs.shape[0].",
-            also_breaks=("backward",),
         ),
         mistake(
             "dropped the (1 - Y) term",
             _cost_positive_term_only,
             "the cross-entropy has two terms: Y log(probs) for the ones and (1 - Y) log(1 - probs) "
             "for the zeros. Without the second, predicting 1 everywhere costs nothing.",
-            also_breaks=("backward",),
         ),
         mistake(
             "averaged over the outputs too",
             _cost_mean_over_outputs,
             "np.mean divides by N * n_y. Sum the losses of the outputs and divide by N only, "
             "e.g. np.sum(...) / probs.shape[0].",
-            also_breaks=("backward",),
         ),
     ],
     driver="autograder.drivers:call_float",
@@ -581,8 +575,9 @@ check_hidden("06_shallow_network", "compute_cost", compute_cost)
 # gradients with the expected ones, and runs a **gradient check**: for every element of every
 # parameter, it measures how your `compute_cost(forward(X, params)[0], Y)` changes when that
 # element moves by $\pm 10^{-5}$, and tells you which parameter and element disagree with your
-# formula, and whether the disagreement is a factor of $N$, a sign or a transpose. (So your
-# `forward` and `compute_cost` must pass their own checks first.)
+# formula, and whether the disagreement is a factor of $N$, a sign or a transpose. The gradient
+# check differentiates *your* `forward` and `compute_cost`, so it explains a wrong `backward`
+# but never fails a right one: the points of `backward` depend on its gradients alone.
 
 
 # %% nbgrader={"grade": false, "grade_id": "backward", "locked": false, "schema_version": 3, "solution": true}
@@ -715,6 +710,7 @@ exercise(
     uses=("forward", "compute_cost"),
     driver="autograder.drivers_nets:network_gradient_check",
     outputs=("gradient check", "grads"),
+    advisory=("gradient check",),
 )
 
 # %% nbgrader={"grade": true, "grade_id": "backward-tests", "locked": true, "points": 5, "schema_version": 3, "solution": false}

@@ -124,6 +124,7 @@ def _affine_w_transposed(x, w, b):
 
 exercise(
     "affine_forward",
+    private_cache=True,  # what goes in the cache is the learner's design
     public=[
         case(
             np.array([[1.0, 2.0, 3.0], [0.0, -1.0, 1.0]]),
@@ -181,21 +182,18 @@ exercise(
             "forgot the bias",
             _affine_no_bias,
             "out is x w + b: add b (shape (M,)); broadcasting adds it to every row.",
-            also_breaks=("affine_backward", "FullyConnectedNet"),
         ),
         mistake(
             "did not flatten x",
             _affine_no_flatten,
             "an example can be an image: flatten each one first, x.reshape(x.shape[0], -1), "
             "so the batch becomes (N, D) before the product with w (D, M).",
-            also_breaks=("affine_backward", "FullyConnectedNet"),
         ),
         mistake(
             "used w transposed",
             _affine_w_transposed,
             "w has shape (D, M), inputs along its rows: x (N, D) @ w (D, M) gives (N, M) with "
             "no transpose.",
-            also_breaks=("affine_backward", "FullyConnectedNet"),
         ),
     ],
     driver="autograder.drivers_deep:layer_forward",
@@ -346,7 +344,6 @@ exercise(
             "db summed over the wrong axis",
             _affine_backward_db_axis,
             "b has one entry per output unit: sum dout over the batch, axis=0, to get shape (M,).",
-            also_breaks=("FullyConnectedNet",),
         ),
         mistake(
             "dx not reshaped back",
@@ -358,18 +355,17 @@ exercise(
             _affine_backward_averaged,
             "the layer does not average anything: the 1/N of the loss is already in dout. "
             "dw = X.T @ dout and db = dout.sum(axis=0), with no division.",
-            also_breaks=("FullyConnectedNet",),
         ),
         mistake(
             "dw transposed",
             _affine_backward_dw_transposed,
             "dw must have the shape of w, (D, M): that is X.T @ dout, not dout.T @ X.",
-            also_breaks=("FullyConnectedNet",),
         ),
     ],
     uses=("affine_forward",),
     driver="autograder.drivers_deep:affine_gradients",
     outputs=("dx", "dw", "db", "numerical gradient check"),
+    advisory=("numerical gradient check",),
 )
 
 # %% nbgrader={"grade": true, "grade_id": "affine-backward-tests", "locked": true, "points": 3, "schema_version": 3, "solution": false}
@@ -437,6 +433,7 @@ def _relu_in_place(x):
 
 exercise(
     "relu_forward",
+    private_cache=True,  # what goes in the cache is the learner's design
     public=[
         case(np.array([[-2.0, -0.5, 0.0], [0.5, 1.0, 3.0]]), note="shape (2, 3)"),
         case(
@@ -456,7 +453,6 @@ exercise(
             _relu_np_max,
             "np.max(x, 0) is the largest entry along axis 0; np.maximum(0, x) compares "
             "elementwise.",
-            also_breaks=("relu_backward", "FullyConnectedNet"),
         ),
         mistake(
             "changed x in place",
@@ -547,19 +543,18 @@ exercise(
             "multiplied by the activation",
             _relu_backward_times_activation,
             "the local derivative of ReLU is 1 or 0, not max(0, x): multiply dout by (x > 0).",
-            also_breaks=("FullyConnectedNet",),
         ),
         mistake(
             "gated on the upstream gradient",
             _relu_backward_gate_on_dout,
             "the gate depends on the layer's input x (the cache), not on the sign of dout: "
             "dx = dout * (x > 0).",
-            also_breaks=("FullyConnectedNet",),
         ),
     ],
     uses=("relu_forward",),
     driver="autograder.drivers_deep:relu_gradients",
     outputs=("dx away from the kinks", "dx at the kinks (x == 0)", "numerical gradient check"),
+    advisory=("numerical gradient check",),
 )
 
 # %% nbgrader={"grade": true, "grade_id": "relu-backward-tests", "locked": true, "points": 2, "schema_version": 3, "solution": false}
@@ -676,14 +671,12 @@ exercise(
             "summed instead of averaged",
             _softmax_loss_summed,
             "the loss is the mean over the batch: divide the sum by N, and dscores with it.",
-            also_breaks=("FullyConnectedNet",),
         ),
         mistake(
             "forgot to subtract 1 at the true class",
             _softmax_loss_no_minus_one,
             "d loss / d s_ij = (p_ij - [j == y_i]) / N: subtract 1 at column y_i of each row, "
             "e.g. dscores[np.arange(N), y] -= 1.",
-            also_breaks=("FullyConnectedNet",),
         ),
         mistake(
             "not stabilised",
@@ -695,7 +688,6 @@ exercise(
             "gradient not divided by N",
             _softmax_loss_grad_not_averaged,
             "the loss is averaged over the batch, so its gradient carries the same 1/N.",
-            also_breaks=("FullyConnectedNet",),
         ),
     ],
     driver="autograder.drivers_deep:loss_gradients",
@@ -903,6 +895,7 @@ exercise(
     uses=("affine_forward", "affine_backward", "relu_forward", "relu_backward", "softmax_loss"),
     driver="autograder.drivers_deep:network_loss",
     outputs=("initial parameters", "scores", "loss", "grads", "numerical gradient check"),
+    advisory=("numerical gradient check",),
 )
 
 # %% nbgrader={"grade": true, "grade_id": "fully-connected-net-tests", "locked": true, "points": 5, "schema_version": 3, "solution": false}

@@ -231,14 +231,12 @@ exercise(
             _topo_recursive,
             "a recursive search nests one call per node of a path and stops at Python's "
             "recursion limit. Keep your own stack (a list) and loop while it is not empty.",
-            also_breaks=("Value",),
         ),
         mistake(
             "no visited set",
             _topo_no_visited_set,
             "a node used by two others was added twice, and its backward pass would run twice. "
             "Keep a set of the nodes already visited.",
-            also_breaks=("Value", "Tensor"),
         ),
         mistake(
             "pre-order, reversed",
@@ -246,7 +244,6 @@ exercise(
             "adding a node when you first meet it, then reversing, is not a topological order: "
             "a node reached early by a short path can end up before one of its inputs. Add a "
             "node only after all its inputs are done (post-order).",
-            also_breaks=("Value", "Tensor"),
         ),
     ],
     driver="autograder.drivers_deep:topological_order_check",
@@ -811,20 +808,17 @@ exercise(
             _unbroadcast_leading_only,
             "an input of shape (N, 1) was stretched along axis 1: sum that axis too "
             "(keepdims=True), wherever shape has a 1 and grad does not.",
-            also_breaks=("Tensor",),
         ),
         mistake(
             "forgot keepdims",
             _unbroadcast_no_keepdims,
             "summing an axis of length 1 in shape must keep it: grad.sum(axis=i, keepdims=True).",
-            also_breaks=("Tensor",),
         ),
         mistake(
             "averaged instead of summed",
             _unbroadcast_averaged,
             "every broadcast copy contributes its whole gradient: sum over the broadcast axes, "
             "do not average.",
-            also_breaks=("Tensor",),
         ),
     ],
 )

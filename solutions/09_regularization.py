@@ -797,6 +797,7 @@ _x34 = np.arange(1.0, 13.0).reshape(3, 4)
 
 exercise(
     "dropout_forward",
+    private_cache=True,  # what goes in the cache is the learner's design
     public=[
         case(_x34, 0.5, "train", Seeded(0), note="3x4, keep half, train"),
         case(_x34, 0.5, "test", Seeded(0), note="the same in test mode"),
@@ -858,14 +859,12 @@ exercise(
             _dropout_no_rescale,
             "inverted dropout divides the kept activations by p during training, so that their "
             "expected value is x: mask = (rng.random(x.shape) < p) / p.",
-            also_breaks=("dropout_backward",),
         ),
         mistake(
             "rescaled at test time",
             _dropout_scaled_at_test,
             "that is the original, non-inverted dropout. Inverted dropout scales by 1/p in "
             "training so that test mode returns x unchanged.",
-            also_breaks=("dropout_backward",),
         ),
         mistake(
             "dropout at test time",
@@ -877,7 +876,6 @@ exercise(
             _dropout_p_as_drop,
             "p is the probability of *keeping* a unit: keep where rng.random(x.shape) < p and "
             "divide by p.",
-            also_breaks=("dropout_backward",),
         ),
     ],
     driver="autograder.drivers_strategy:dropout_output",
@@ -911,7 +909,8 @@ for p in [0.9, 0.5, 0.2]:
 # \odot \text{mask}$, with the **same** mask, scaling included: the units that were switched off
 # pass no gradient, the kept ones pass it times $1/p$. In test mode the layer is the identity and
 # so is its gradient. The check first runs *your* `dropout_forward(x, p, mode, rng)`, then hands
-# its cache to your `dropout_backward(dout, cache)`.
+# its cache to your `dropout_backward(dout, cache)`. (If your `dropout_forward` gives a wrong
+# `out`, the check uses the expected forward pass instead, whose cache is `(mode, mask)`.)
 
 
 # %% nbgrader={"grade": false, "grade_id": "dropout-backward", "locked": false, "schema_version": 3, "solution": true}

@@ -2,7 +2,7 @@
 
 It reads its job, a JSON document, from the descriptor named by its first argument: the cells to run (source code) and, for
 each graded exercise, the driver and the *inputs* of its public and hidden cases (never the expected
-outputs). It runs the cells in one namespace, each under a time bound, then calls every graded
+outputs), with the recorded answers of the earlier exercises it calls (``autograder.replay``). It runs the cells in one namespace, each under a time bound, then calls every graded
 function on every case under a per-call bound and writes one JSON line per call to the descriptor named by its second argument::
 
     {"kind": "cell", "index": 3, "ok": false, "error": "TimeoutError"}
@@ -94,6 +94,7 @@ def main() -> None:
         else:
             emit({"kind": "cell", "index": index, "ok": True})
 
+    from autograder.replay import stand_ins
     from autograder.serialize import Raised, decode, encode, materialise, resolve_callable
 
     for ex in job["exercises"]:
@@ -111,6 +112,7 @@ def main() -> None:
                     args = materialise(decode(case["args"]))
                     kwargs = materialise(decode(case["kwargs"]))
                     fns = tuple(ns[n] for n in names)
+                    fns = stand_ins(ex, fns, {"calls": decode(case.get("calls") or {})})
                     result = bounded(job["call_seconds"], driver, fns, args, kwargs)
                 except CellTimeout:
                     timed_out = True

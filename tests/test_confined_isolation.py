@@ -1,0 +1,40 @@
+"""The confined grader (``make grade``) judges each exercise on its own, as the harness does: for
+every module with exercises that call earlier ones, a submission with a catalogued mistake in an
+exercise that others call loses that exercise's points and no other."""
+
+import shutil
+
+import nbformat
+import pytest
+
+from autograder import checks, course, grade, harness
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_mistake_in_a_called_exercise_costs_it_alone(module, tmp_path):
+    exercises = checks.module_data(module)["exercises"]
+    called = {u for ex in exercises.values() for u in ex["uses"] if u in exercises}
+    if not called:
+        pytest.skip(f"no exercise of {module} calls another")
+    root = tmp_path
+    shutil.copytree(course.CURRICULUM / module, root / "curriculum" / module)
+    (root / "build" / "grading").mkdir(parents=True)
+    shutil.copy(course.GRADING / f"{module}.json", root / "build" / "grading")
+    _, declared = harness.reference_namespace(module)
+    variants = [
+        v for v in harness.variants(declared) if v.name == "reference" or v.replaced in called
+    ]
+    for variant in variants:
+        path = root / "submitted" / variant.name / module / f"{module}.ipynb"
+        path.parent.mkdir(parents=True)
+        nbformat.write(harness.submission(module, variant), path)
+
+    details = {d["student"]: d for d in grade.grade_class(module, root)}
+    assert set(details) == {v.name for v in variants}
+    for variant in variants:
+        detail = details[variant.name]
+        lost = {v["exercise"] for v in detail["exercises"] if not v["passed"]}
+        want = set() if variant.replaced is None else {variant.replaced}
+        assert lost == want, (variant.name, detail["row"]["reason"], lost)
+        assert not detail["row"]["flagged"], detail["row"]["reason"]
