@@ -13,6 +13,7 @@ public inputs.
 from __future__ import annotations
 
 import argparse
+import ast
 import contextlib
 import io
 import json
@@ -28,19 +29,44 @@ import numpy as np
 from . import course, replay, spec
 from .serialize import Raised, dump, encode, load, materialise, resolve_callable
 
-TOOL_FILES = ["build.py", "course.py", "spec.py", "serialize.py", "replay.py", "numerics.py"]
 USED_MODULE = re.compile(r"autograder\.(\w+):")
 
 
+def imported(name: str) -> set[str]:
+    """The course's own modules that ``autograder/<name>.py`` imports, anywhere in its code."""
+    path = Path(__file__).parent / f"{name}.py"
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        if node.level == 1 and node.module:  # from .compare import ...
+            found.add(node.module.split(".")[0])
+        elif node.level == 1:  # from . import course, spec
+            found.update(alias.name for alias in node.names)
+        elif node.module and node.module.split(".")[0] == "autograder":
+            found.add(node.module.split(".")[1] if "." in node.module else "__init__")
+    return {n for n in found if (path.parent / f"{n}.py").exists()}
+
+
+def tool_files(modules_used: list[str]) -> list[Path]:
+    """The build and the drivers and fixtures a module's checks name, with everything they import
+    from the course's package, followed to the end."""
+    todo, seen = ["build", *modules_used], set()
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo += sorted(imported(name))
+    return [Path(__file__).parent / f"{n}.py" for n in sorted(seen)]
+
+
 def tool_sha(modules_used: list[str]) -> str:
-    """A digest of the code that turns this module's source into data: the build itself and the
-    drivers and fixtures its checks name. When it changes, the module rebuilds."""
+    """A digest of the code that turns this module's source into data. When it changes, the module
+    rebuilds."""
     import hashlib
 
-    here = Path(__file__).parent
-    files = [here / n for n in TOOL_FILES] + [here / f"{m}.py" for m in sorted(modules_used)]
     h = hashlib.sha256()
-    for path in files:
+    for path in tool_files(modules_used):
         h.update(path.name.encode() + path.read_bytes())
     return h.hexdigest()
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from . import replay
 from .compare import Mismatch, compare, short
 from .replay import stand_ins
 from .serialize import Raised, load, materialise, resolve_callable
@@ -224,12 +225,20 @@ class Checker:
     def __call__(self, name: str, *fns) -> None:
         __tracebackhide__ = True
         ex = self.exercise(name, fns)
+        replay.replaced.clear()
         try:
             outcome = evaluate(ex, fns, ex["cases"])
         except NotImplementedYet as error:
             fail(NotImplementedYet(str(error)))
         if outcome.failure is None:
             print(f"\u2714 {name} passes its {outcome.total} public checks.")
+            if replay.replaced:
+                names = " and ".join(sorted(replay.replaced))
+                its = "its own check" if len(replay.replaced) == 1 else "their own checks"
+                print(
+                    f"  (judged on its own: where your {names} gave a wrong answer, the check "
+                    f"used the expected one. Make {names} pass {its} too.)"
+                )
             return
         fail(CheckFailed("\n".join(failure_lines(ex, outcome, hidden=False))))
 

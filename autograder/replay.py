@@ -36,6 +36,7 @@ from .compare import compare
 from .serialize import RngState, encode
 
 _direct = 0
+replaced: set[str] = set()  # the functions whose answers a record overrode since the last clear()
 
 
 @contextlib.contextmanager
@@ -155,7 +156,7 @@ class Replayer:
     result is used, and otherwise the recorded one. Any other call is the learner's function's.
     """
 
-    def __init__(self, fn, calls: list, private_cache: bool = False):
+    def __init__(self, fn, calls: list, private_cache: bool = False, name: str | None = None):
         self.fn = fn
         self.private_cache = private_cache
         self.table: dict = {}
@@ -165,7 +166,7 @@ class Replayer:
                 call = bound(fn, tuple(args), dict(kwargs))
                 self.table.setdefault(key(call), (result, after))
                 self.entries.append((call, (result, after)))
-        self.__name__ = getattr(fn, "__name__", "dependency")
+        self.__name__ = name or getattr(fn, "__name__", "dependency")
         self.__wrapped__ = fn
 
     def lookup(self, args: tuple, kwargs: dict):
@@ -201,6 +202,7 @@ class Replayer:
             return mine
         for rng, state in zip(generators(args, kwargs), after):
             state.apply(rng)  # as if the call had drawn the reference's numbers
+        replaced.add(self.__name__)
         return copy.deepcopy(result)
 
 
@@ -231,7 +233,7 @@ def stand_ins(exercise: dict, fns: tuple, case: dict) -> tuple:
     out = [fns[0]]
     for name, fn in zip(uses, fns[1:]):
         if name in calls and callable(fn) and not isinstance(fn, type):
-            out.append(Replayer(fn, calls[name], private_cache=name in private))
+            out.append(Replayer(fn, calls[name], private_cache=name in private, name=name))
         else:
             out.append(fn)
     return tuple(out)

@@ -159,3 +159,11 @@ def test_package_never_imports_solutions():
     for path in PACKAGE.rglob("*.py"):
         source = path.read_text()
         assert not re.search(r"^\s*(from|import)\s+solutions\b", source, re.M), path
+
+
+def test_the_tool_digest_follows_imports():
+    """A change to any code the build runs, however deep, rebuilds the modules whose checks use it."""
+    files = {p.name for p in build.tool_files(["drivers_deep"])}
+    assert {"build.py", "drivers_deep.py", "drivers.py", "numerics.py", "replay.py"} <= files
+    assert {"compare.py", "serialize.py", "spec.py", "course.py"} <= files
+    assert "grade.py" not in files and "drivers_nets.py" not in files

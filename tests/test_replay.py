@@ -188,3 +188,21 @@ def test_creation_order_defers_to_the_learners_walk_on_nodes_it_did_not_see():
         inside = Mine(outside)
         assert order(inside) == [inside]
     assert calls == [inside]
+
+
+def test_a_passing_check_says_when_an_earlier_function_was_stood_in_for(capsys):
+    from autograder import checks, harness
+
+    module = "06_shallow_network"
+    ns, declared = harness.reference_namespace(module)
+    checker = checks.Checker(module)
+    checker("predict", ns["predict"], ns["forward"])
+    assert "judged on its own" not in capsys.readouterr().out
+
+    def forward(X, params):  # returns the hidden layer's cache but no probabilities
+        return None, {}
+
+    checker("predict", ns["predict"], forward)
+    out = capsys.readouterr().out
+    assert "passes its 2 public checks" in out
+    assert "where your forward gave a wrong answer, the check used the expected one" in out
