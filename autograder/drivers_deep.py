@@ -30,9 +30,8 @@ import numpy as np
 
 from .drivers import advisory, describe, unpack
 from .fixtures_deep import build_chain, build_graph
-from .numerics import numerical_gradient, numerical_gradient_array
+from .numerics import gradient_verdict, numerical_gradient, numerical_gradient_array
 
-AGREES = "agrees"
 _MISSING = object()
 
 
@@ -107,57 +106,6 @@ def _scalar_or_array(value):
     if arr is None:
         return value
     return float(arr) if arr.ndim == 0 else arr
-
-
-def gradient_verdict(analytic, numerical, batch: int | None = None, skip=None) -> str:
-    """Return "agrees", or where and how an analytic gradient differs from a numerical one.
-
-    The account names the first differing index and the shape of the error (a sign flip, a
-    transpose, a constant factor such as 1/N), never values, so hidden cases can show it too.
-    ``skip`` masks elements where the numerical gradient means nothing (a ReLU's kink).
-    """
-    if analytic is None:
-        return "missing"
-    got = _numeric(analytic)
-    if got is None:
-        return f"not an array of numbers but {describe(analytic)}"
-    num = np.asarray(numerical, dtype=float)
-    if got.shape != num.shape:
-        return f"shape {got.shape}, but the parameter has shape {num.shape}"
-    keep = np.ones(num.shape, dtype=bool) if skip is None else ~np.asarray(skip, dtype=bool)
-    if not keep.any():
-        return AGREES
-    scale = max(1.0, float(np.max(np.abs(num[keep]))))
-    close = np.ones(num.shape, dtype=bool)
-    close[keep] = np.isclose(got[keep], num[keep], rtol=1e-5, atol=1e-7 * scale)
-    if close.all():
-        return AGREES
-    index = tuple(int(i) for i in np.argwhere(~close)[0]) if num.ndim else ()
-    text = f"differs at {list(index)}" if num.ndim else "differs"
-    g, n = got[keep], num[keep]
-    tol = {"rtol": 1e-5, "atol": 1e-7 * scale}
-    pattern = None
-    if np.isnan(g).any():
-        pattern = "yours has NaN"
-    elif not g.any():
-        pattern = "yours is all zero"
-    elif np.allclose(g, -n, **tol):
-        pattern = "sign flipped"
-    elif got.ndim == 2 and got.shape[0] == got.shape[1] and np.allclose(got.T, num, **tol):
-        pattern = "transposed"
-    else:
-        big = np.abs(n) > tol["atol"]
-        if big.any():
-            ratio = float(np.median(g[big] / n[big]))
-            if ratio != 0 and np.allclose(g, ratio * n, **tol):
-                pattern = f"a constant factor {ratio:.4g}"
-                if batch and batch > 1 and np.isclose(ratio, batch):
-                    pattern += " = N: a missing 1/N?"
-                elif batch and batch > 1 and np.isclose(ratio, 1 / batch):
-                    pattern += " = 1/N: an extra 1/N?"
-        if pattern is None:
-            pattern = f"{int((~close).sum())} of {close.size} elements differ"
-    return f"{text}; {pattern}"
 
 
 def _returns(result) -> str:

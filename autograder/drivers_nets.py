@@ -23,11 +23,7 @@ import contextlib
 import numpy as np
 
 from .drivers import advisory
-from .numerics import numerical_gradient
-
-RTOL = 1e-5  # centred differences with h=1e-5 are good to about 1e-9 on these smooth costs
-ATOL = 1e-8
-OK = "ok"
+from .numerics import gradient_verdict, numerical_gradient
 
 
 @contextlib.contextmanager
@@ -48,67 +44,6 @@ def rebound(fn, **replacements):
                 scope.pop(name, None)
             else:
                 scope[name] = value
-
-
-def _pattern(analytic: np.ndarray, numerical: np.ndarray, batch: int | None) -> str:
-    """The shape of the disagreement, when it has one a learner can act on."""
-    if np.isnan(analytic).any():
-        return "contains NaN"
-    if not np.isfinite(numerical).all():
-        return "NaN numerical gradient: a log of a number <= 0 in the cost?"
-    if np.allclose(analytic, -numerical, rtol=RTOL, atol=ATOL):
-        return "the sign is flipped"
-    mask = np.abs(numerical) > 1e-6
-    if mask.any():
-        ratios = analytic[mask] / numerical[mask]
-        ratio = float(np.median(ratios))
-        if (
-            np.isfinite(ratio)
-            and ratio != 0
-            and np.allclose(ratios, ratio, rtol=1e-4)
-            and np.allclose(analytic, ratio * numerical, rtol=RTOL, atol=1e-7)
-        ):
-            if batch and batch > 1 and np.isclose(ratio, batch):
-                return f"N = {batch} times too large: a missing 1/N?"
-            if batch and batch > 1 and np.isclose(ratio, 1 / batch):
-                return f"N = {batch} times too small: an extra 1/N, or a summed cost?"
-            return f"{ratio:.3g} times the numerical one: a constant factor"
-    if (
-        analytic.ndim == 2
-        and analytic.shape[0] == analytic.shape[1]
-        and np.allclose(analytic, numerical.T, rtol=RTOL, atol=ATOL)
-    ):
-        return "it is the transpose of the numerical one"
-    if np.allclose(analytic, 0.0) and not np.allclose(numerical, 0.0):
-        return "all zero"
-    return ""
-
-
-def gradient_verdict(analytic, numerical, batch: int | None = None) -> str:
-    """``"ok"`` if an analytic gradient agrees with a numerical one, else what is wrong with it."""
-    try:
-        a = np.asarray(analytic, dtype=float)
-    except (TypeError, ValueError):
-        return f"not an array of numbers but a {type(analytic).__name__}"
-    g = np.asarray(numerical, dtype=float)
-    if a.shape != g.shape:
-        text = f"shape {a.shape}, but its parameter has shape {g.shape}"
-        if a.ndim == 2 and a.shape == g.shape[::-1]:
-            return text + ": transposed?"
-        if a.size == g.size:
-            return text + ": a reshape or keepdims issue?"
-        if a.size > g.size:
-            return text + ": summed over the wrong axis, or not at all?"
-        return text
-    close = np.isclose(a, g, rtol=RTOL, atol=ATOL)
-    if close.all():
-        return OK
-    first = [int(i) for i in np.argwhere(~close)[0]] if a.ndim else []
-    text = f"{int((~close).sum())} of {close.size} off the numerical gradient"
-    if a.ndim:
-        text += f", first at {first}"
-    pattern = _pattern(a, g, batch)
-    return f"{text}: {pattern}" if pattern else text
 
 
 def no_overflow(fns, args, kwargs):

@@ -20,9 +20,7 @@ import copy
 import numpy as np
 
 from .drivers import advisory, describe
-from .numerics import numerical_gradient_array
-
-AGREES = "agrees"
+from .numerics import gradient_verdict, numerical_gradient_array
 
 
 def _pair(result, who: str, what: str):
@@ -93,32 +91,6 @@ def batchnorm_run(fns, args, kwargs):
         out_next, _ = _pair(result, "batchnorm_forward", "(out, cache)")
         out_next = np.array(out_next, dtype=float, copy=True)
     return out, running_mean, running_var, out_next
-
-
-def gradient_verdict(analytic, numerical) -> str:
-    """ "agrees", or the first element where an analytic gradient leaves the numerical one, and
-    how many elements do. It names indices, never values, so hidden cases can show it too."""
-    try:
-        got = np.asarray(analytic, dtype=float)
-    except (TypeError, ValueError):
-        return f"not an array of numbers but {describe(analytic)}"
-    num = np.asarray(numerical, dtype=float)
-    if got.shape != num.shape:
-        return f"shape {got.shape}, but it should have shape {num.shape}"
-    scale = max(1.0, float(np.max(np.abs(num)))) if num.size else 1.0
-    close = np.isclose(got, num, rtol=1e-5, atol=1e-7 * scale)
-    if close.all():
-        return AGREES
-    index = [int(i) for i in np.argwhere(~close)[0]]
-    if np.isnan(got).any():
-        pattern = "yours has NaN"
-    elif not got.any():
-        pattern = "yours is all zero"
-    elif np.allclose(got, -num, rtol=1e-5, atol=1e-7 * scale):
-        pattern = "sign flipped"
-    else:
-        pattern = f"{int((~close).sum())} of {close.size} elements differ"
-    return f"differs at {index}; {pattern}"
 
 
 def batchnorm_gradients(fns, args, kwargs):
