@@ -103,7 +103,21 @@ def exercise_data(
         expected = outcome(driver, recording, c)
         if isinstance(expected, Raised) and expected.type_name == "NotImplementedError":
             raise RuntimeError(f"the reference of {ex.name} is a stub")
-        wrong = {m.name: outcome(driver, (m.fn, *ref_fns[1:]), c) for m in ex.mistakes}
+        calls = replay.recorded(ex.uses, recording)
+        wrong = {}
+        for m in ex.mistakes:
+            # the mistakes' calls are recorded too: a learner who makes one of them and also got
+            # an earlier function wrong gets that function's answers, and the mistake is named
+            mistaken = replay.recorders((m.fn, *ref_fns[1:]))
+            wrong[m.name] = outcome(driver, mistaken, c)
+            for name, made in replay.recorded(ex.uses, mistaken).items():
+                known = {
+                    replay.key(replay.bound(ns[name], *call[:2])) for call in calls.get(name, [])
+                }
+                for call in made:
+                    if replay.key(replay.bound(ns[name], *call[:2])) not in known:
+                        calls.setdefault(name, []).append(call)
+                        known.add(replay.key(replay.bound(ns[name], *call[:2])))
         row = {
             "args": tuple(c.args),
             "kwargs": dict(c.kwargs),
@@ -111,8 +125,7 @@ def exercise_data(
             "expected": expected,
             "mistakes": wrong,
         }
-        calls = replay.recorded(ex.uses, recording)
-        if calls:  # the reference's calls into the exercises it uses (autograder.replay)
+        if calls:  # calls into the exercises it uses, with their answers (autograder.replay)
             row["calls"] = calls
         rows.append(row)
     return {

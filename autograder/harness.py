@@ -12,7 +12,7 @@ import ast
 import contextlib
 import copy
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import nbformat
 
@@ -26,6 +26,13 @@ class Variant:
     name: str
     replaced: str | None = None  # the exercise a mistake replaces
     mistake: spec.Mistake | None = None
+    also: dict[str, spec.Mistake] = field(default_factory=dict)  # more exercises, more mistakes
+
+    @property
+    def replacements(self) -> dict[str, spec.Mistake]:
+        """Every exercise this variant gets wrong, with the mistake it makes there."""
+        first = {self.replaced: self.mistake} if self.mistake is not None else {}
+        return {**first, **self.also}
 
 
 def release_notebook(module: str):
@@ -55,7 +62,8 @@ def mistake_namespace(module: str, variant: Variant) -> dict:
     so that later exercises which call the replaced one call the mistake, as in a real notebook."""
     nb = course.read(module)
     ns = course.exec_cells(course.library_sources(nb), module, kinds=("lib", "solution"))
-    ns[variant.replaced] = variant.mistake.fn
+    for name, mistake in variant.replacements.items():
+        ns[name] = mistake.fn
     return ns
 
 
@@ -90,6 +98,20 @@ def variants(declared: dict[str, spec.Exercise]) -> list[Variant]:
     return out
 
 
+def interleaved(declared: dict[str, spec.Exercise]) -> list[Variant]:
+    """Two submissions that between them get every exercise wrong: the first catalogued mistake
+    of the 1st, 3rd, 5th... exercise in one, of the 2nd, 4th... in the other. Each must lose the
+    points of its wrong exercises and keep every other point."""
+    names = [n for n, ex in declared.items() if ex.mistakes]
+    out = []
+    for label, chosen in (("odd", names[0::2]), ("even", names[1::2])):
+        if chosen:
+            out.append(
+                Variant(f"mistakes-{label}", also={n: declared[n].mistakes[0] for n in chosen})
+            )
+    return out
+
+
 def slug(text: str) -> str:
     return "".join(ch if ch.isalnum() else "-" for ch in text.lower()).strip("-")
 
@@ -100,20 +122,45 @@ def expected_loss(declared, tests, variant: Variant) -> set[str]:
         return set()
     if variant.name == "blank":
         return {t.exercise for t in tests}
-    return {variant.replaced}
+    return set(variant.replacements)
 
 
 def mistake_source(module: str, fn) -> str:
-    """The source of a catalogued wrong implementation, from the module's spec cells."""
+    """The source of a catalogued wrong implementation, from the module's spec cells, preceded by
+    the spec-cell helpers it uses (spec cells never reach a notebook, so a submission that makes
+    the mistake must bring them along)."""
     nb = course.read(module)
+    defined: dict[str, str] = {}
     for cell in nb.cells:
         if course.kind(cell) != "spec":
             continue
         tree = ast.parse(cell.source)
         for node in tree.body:
-            if isinstance(node, ast.FunctionDef | ast.ClassDef) and node.name == fn.__name__:
-                return ast.get_source_segment(cell.source, node)
-    raise LookupError(f"no definition of {fn.__name__} in the spec cells of {module}")
+            if isinstance(node, ast.FunctionDef | ast.ClassDef):
+                defined[node.name] = ast.get_source_segment(cell.source, node)
+            elif isinstance(node, ast.Assign) and all(
+                isinstance(t, ast.Name) for t in node.targets
+            ):
+                for target in node.targets:
+                    defined[target.id] = ast.get_source_segment(cell.source, node)
+            elif isinstance(node, ast.Import | ast.ImportFrom):
+                for alias in node.names:
+                    bound = alias.asname or alias.name.split(".")[0]
+                    defined[bound] = ast.get_source_segment(cell.source, node)
+    if fn.__name__ not in defined:
+        raise LookupError(f"no definition of {fn.__name__} in the spec cells of {module}")
+    order: list[str] = []
+
+    def visit(name: str) -> None:
+        if name in order:
+            return
+        used = {n.id for n in ast.walk(ast.parse(defined[name])) if isinstance(n, ast.Name)}
+        for other in sorted(used & set(defined) - {name}):
+            visit(other)
+        order.append(name)
+
+    visit(fn.__name__)
+    return "\n\n\n".join(defined[name] for name in order)
 
 
 def submission(module: str, variant: Variant):
@@ -127,21 +174,18 @@ def submission(module: str, variant: Variant):
         for c in source.cells
         if course.kind(c) == "solution"
     }
-    target = None
-    if variant.mistake is not None:
-        target = next(
-            gid
-            for gid, src in reference.items()
-            if f"def {variant.replaced}(" in src or f"class {variant.replaced}" in src
+    targets = {}  # solution cell -> the exercises it defines that this variant gets wrong
+    for name, mistake in variant.replacements.items():
+        gid = next(
+            gid for gid, src in reference.items() if f"def {name}(" in src or f"class {name}" in src
         )
+        targets.setdefault(gid, []).append((name, mistake))
     for cell in nb.cells:
         if course.kind(cell) != "solution":
             continue
         gid = course.nbgrader_meta(cell)["grade_id"]
         cell.source = reference[gid]
-        if gid == target:
-            wrong = mistake_source(module, variant.mistake.fn)
-            cell.source += (
-                f"\n\n\n{wrong}\n\n\n{variant.replaced} = {variant.mistake.fn.__name__}\n"
-            )
+        for name, mistake in targets.get(gid, []):
+            wrong = mistake_source(module, mistake.fn)
+            cell.source += f"\n\n\n{wrong}\n\n\n{name} = {mistake.fn.__name__}\n"
     return nb
