@@ -183,6 +183,10 @@ def failure_lines(exercise: dict, outcome: Outcome, hidden: bool) -> list[str]:
 
 
 def format_args(exercise: dict, case: dict) -> str:
+    """The "Call:" line of a message: the call the check makes on this case, with its values."""
+    describe_call = getattr(resolve_callable(exercise["driver"]), "describe_call", None)
+    if describe_call is not None:
+        return describe_call(exercise["name"], tuple(case["args"]), dict(case["kwargs"]))
     parts = [short(a) for a in case["args"]]
     parts += [f"{k}={short(v)}" for k, v in case["kwargs"].items()]
     return f"{exercise['name']}({', '.join(parts)})"

@@ -49,3 +49,24 @@ def advisory(compute, keys) -> dict:
         return compute()
     except Exception as error:  # noqa: BLE001 - the learner's forward pass, whatever it raises
         return dict.fromkeys(keys, f"not computed: the forward pass raised {type(error).__name__}")
+
+
+def shows_call(describe_call):
+    """Mark a driver with how a failure message's "Call:" line shows one of its cases, when the
+    case's arguments are not simply the graded function's: ``describe_call(name, args, kwargs)``
+    returns the calls the check makes, in the learner's terms, and the values they use."""
+
+    def mark(driver):
+        driver.describe_call = describe_call
+        return driver
+
+    return mark
+
+
+def with_values(call: str, names, args, kwargs=None) -> str:
+    """``call``, then one line per named argument of the case (and per keyword argument)."""
+    from .compare import short
+
+    lines = [call] + [f"  {n} = {short(a)}" for n, a in zip(names, args)]
+    lines += [f"  {k} = {short(v)}" for k, v in (kwargs or {}).items()]
+    return "\n".join(lines)

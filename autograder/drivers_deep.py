@@ -28,7 +28,7 @@ import sys
 
 import numpy as np
 
-from .drivers import advisory, describe, unpack
+from .drivers import advisory, describe, shows_call, unpack, with_values
 from .fixtures_deep import build_chain, build_graph
 from .numerics import gradient_verdict, numerical_gradient, numerical_gradient_array
 
@@ -142,6 +142,11 @@ def layer_forward(fns, args, kwargs):
     return returns, out, _changed_inputs(fns[0], args, before)
 
 
+@shows_call(
+    lambda name, args, kwargs: with_values(
+        f"{name}(dout, cache), with cache = affine_forward(x, w, b)[1]", "x w b dout".split(), args
+    )
+)
 def affine_gradients(fns, args, kwargs):
     """``affine_backward`` on the cache of the learner's ``affine_forward``.
 
@@ -171,6 +176,11 @@ def affine_gradients(fns, args, kwargs):
     return dx, dw, db, advisory(checks_now, grads)
 
 
+@shows_call(
+    lambda name, args, kwargs: with_values(
+        f"{name}(dout, cache), with cache = relu_forward(x)[1]", ["x", "dout"], args
+    )
+)
 def relu_gradients(fns, args, kwargs):
     """``relu_backward`` on the cache of the learner's ``relu_forward``. args: (x, dout).
 
@@ -219,6 +229,18 @@ def _initial(value) -> str:
     return f"shape {arr.shape}, " + ("all zero" if not arr.any() else "not all zero")
 
 
+def _network_call(name, args, kwargs):
+    hidden_dims, input_dim, num_classes, params, X, y = args
+    options = "".join(f", {k}={v!r}" for k, v in kwargs.items())
+    return with_values(
+        f"net = {name}({list(hidden_dims)}, input_dim={input_dim}, num_classes={num_classes}"
+        f"{options}); net.params[k] = params[k] for each k; net.loss(X); net.loss(X, y)",
+        ["params", "X", "y"],
+        args[3:],
+    )
+
+
+@shows_call(_network_call)
 def network_loss(fns, args, kwargs):
     """Build a network with the learner's class (and layers), set its parameters, run ``loss``.
 
@@ -322,6 +344,16 @@ def _membership(order, root) -> str:
     return "yes"
 
 
+def _graph_call(name, args, kwargs):
+    if kwargs.get("chain"):
+        n = kwargs["chain"]
+        return f"{name}(root) on a chain n0 <- n1 <- ... <- n{n - 1} of {n} nodes, root n{n - 1}"
+    edges, root = args
+    inputs = "; ".join(f"{node} <- {', '.join(ins) or 'nothing'}" for node, ins in edges.items())
+    return f"{name}(root) with root {root!r}, on the nodes and their inputs: {inputs}"
+
+
+@shows_call(_graph_call)
 def topological_order_check(fns, args, kwargs):
     """Sort a graph of plain nodes. args: (edges, root name), or kwargs chain=length.
 
@@ -387,6 +419,17 @@ def _field(node, cls, attr: str):
     return _scalar_or_array(getattr(node, attr))
 
 
+def _program_call(kind: str, leaves: dict, program: str, seed: str) -> str:
+    from .compare import short
+
+    last = _program(program)[2]
+    lines = [f"the program below, on leaves made with {kind}(...), then {last}.backward({seed}):"]
+    lines += [f"    {line}" for line in program.strip().splitlines()]
+    lines += [f"  {k} = {kind}({short(v)})" for k, v in leaves.items()]
+    return "\n".join(lines)
+
+
+@shows_call(lambda name, args, kwargs: _program_call("Value", args[1], args[0], ""))
 def value_program(fns, args, kwargs):
     """Run a program of ``Value`` operations, then ``backward()`` from its last assignment.
 
@@ -416,6 +459,15 @@ def value_program(fns, args, kwargs):
     return values, grads, checks
 
 
+def _tensor_call(name, args, kwargs):
+    from .compare import short
+
+    program, arrays, dout = args
+    text = _program_call("Tensor", arrays, program, "" if dout is None else "dout")
+    return text if dout is None else f"{text}\n  dout = {short(dout)}"
+
+
+@shows_call(_tensor_call)
 def tensor_program(fns, args, kwargs):
     """Run a program of ``Tensor`` operations, then ``backward(dout)`` from its last assignment.
 
@@ -451,6 +503,13 @@ def tensor_program(fns, args, kwargs):
     return value, grads, checks
 
 
+@shows_call(
+    lambda name, args, kwargs: with_values(
+        f"loss = {name}(Tensor(logits), y); loss.backward(upstream)",
+        ["logits", "y", "upstream"],
+        args,
+    )
+)
 def tensor_loss(fns, args, kwargs):
     """A loss op on Tensors: ``loss = fn(Tensor(logits), y)``, then ``loss.backward(upstream)``.
 

@@ -19,7 +19,7 @@ import copy
 
 import numpy as np
 
-from .drivers import advisory, describe
+from .drivers import advisory, describe, shows_call, with_values
 from .numerics import gradient_verdict, numerical_gradient_array
 
 
@@ -41,6 +41,21 @@ def _plain(value):
         return f"a {type(value).__name__}"
 
 
+def _steps_call(name, args, kwargs):
+    w, gradient, config, steps = args
+    if callable(gradient):
+        dw = f"dw = {getattr(gradient, '__name__', 'gradient')}(w)"
+    else:
+        dw = "dw = gradients[i] at step i"
+    return with_values(
+        f"w, config = {name}(w, dw, config), {steps} times in a row ({dw}), each time on the "
+        "config it returned",
+        ["w", "gradients" if not callable(gradient) else "gradient", "config"],
+        args[:3],
+    )
+
+
+@shows_call(_steps_call)
 def update_steps(fns, args, kwargs):
     """Run an update rule ``steps`` times in a row, each time on the config it returned last.
 
@@ -70,6 +85,17 @@ def _running(bn_param: dict, key: str):
     return None if value is None else _plain(value)
 
 
+def _batchnorm_call(name, args, kwargs):
+    call = f"out, cache = {name}(x, gamma, beta, bn_param)"
+    if len(args) > 4:
+        call += (
+            "; then bn_param['mode'] = 'test' and "
+            f"out_next, _ = {name}(x_next, gamma, beta, bn_param)"
+        )
+    return with_values(call, ["x", "gamma", "beta", "bn_param", "x_next"], args)
+
+
+@shows_call(_batchnorm_call)
 def batchnorm_run(fns, args, kwargs):
     """One call of ``batchnorm_forward``, then optionally a test-mode call on another batch.
 
@@ -93,6 +119,13 @@ def batchnorm_run(fns, args, kwargs):
     return out, running_mean, running_var, out_next
 
 
+@shows_call(
+    lambda name, args, kwargs: with_values(
+        f"{name}(dout, cache), with cache = batchnorm_forward(x, gamma, beta, bn_param)[1]",
+        ["x", "gamma", "beta", "bn_param", "dout"],
+        args,
+    )
+)
 def batchnorm_gradients(fns, args, kwargs):
     """``batchnorm_backward`` on the cache of the learner's training-mode ``batchnorm_forward``.
 

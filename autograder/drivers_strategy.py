@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .drivers import unpack
+from .drivers import shows_call, unpack, with_values
 
 
 def dropout_output(fns, args, kwargs):
@@ -22,6 +22,13 @@ def dropout_output(fns, args, kwargs):
     return out
 
 
+@shows_call(
+    lambda name, args, kwargs: with_values(
+        f"{name}(dout, cache), with cache = dropout_forward(x, p, mode, rng)[1]",
+        ["x", "p", "mode", "rng", "dout"],
+        args,
+    )
+)
 def dropout_backward_after_forward(fns, args, kwargs):
     """Case arguments ``(x, p, mode, rng, dout)``: run the learner's ``dropout_forward(x, p, mode,
     rng)``, then return ``dropout_backward(dout, cache)`` on the cache it gave."""

@@ -293,8 +293,7 @@ exercise(
             np.array([[0.1, 0.2, 0.3, 0.4], [0.5, 0.6, 0.7, 0.8], [-0.1, -0.2, -0.3, -0.4]]),
             np.array([1.0, 0.0, -1.0, 2.0]),
             np.array([[1.0, -1.0, 0.5, 2.0], [0.5, 0.0, -2.0, 1.0]]),
-            note="the Call lists x (2, 3), w (3, 4), b (4,), then dout (2, 4); "
-            "the cache is affine_forward(x, w, b)[1]",
+            note="N=2, D=3, M=4",
         ),
         case(
             np.linspace(-1.0, 1.0, 12).reshape(2, 1, 2, 3),
@@ -516,8 +515,7 @@ exercise(
         case(
             np.array([[-1.0, 0.0, 2.0, 0.5], [3.0, -0.5, 0.0, 1.5]]),
             np.array([[1.0, 2.0, -3.0, 4.0], [-1.0, 0.5, 2.5, -2.0]]),
-            note="the Call lists x (2, 4), with two kinks (x = 0), then dout; "
-            "the cache is relu_forward(x)[1]",
+            note="x of shape (2, 4), with two kinks (x = 0)",
         ),
         case(
             np.array([[[0.5, -2.0, 0.0], [1.0, 2.0, -1.0]], [[-0.5, 0.0, 3.0], [0.25, -4.0, 1.0]]]),
@@ -788,7 +786,7 @@ class FullyConnectedNet:
 
 
 # %% tags=["spec"]
-def _net_case(rng, hidden_dims, input_shape, num_classes, scale=1.0, explain=False):
+def _net_case(rng, hidden_dims, input_shape, num_classes, scale=1.0):
     sizes = [int(np.prod(input_shape[1:])), *hidden_dims, num_classes]
     params = {}
     for layer in range(1, len(sizes)):
@@ -797,11 +795,6 @@ def _net_case(rng, hidden_dims, input_shape, num_classes, scale=1.0, explain=Fal
     X = rng.normal(size=input_shape)
     y = rng.integers(0, num_classes, size=input_shape[0])
     note = f"hidden_dims={list(hidden_dims)}, X of shape {input_shape}, {num_classes} classes"
-    if explain:
-        note += (
-            "; the Call lists hidden_dims, input_dim, num_classes, the params set after "
-            "construction, then X and y for net.loss"
-        )
     return case(
         list(hidden_dims), sizes[0], num_classes, params, X, y, weight_scale=0.1, seed=0, note=note
     )
@@ -864,7 +857,7 @@ _net_rng = np.random.default_rng(7)
 exercise(
     "FullyConnectedNet",
     public=[
-        _net_case(_net_rng, [4], (4, 5), 3, explain=True),
+        _net_case(_net_rng, [4], (4, 5), 3),
         _net_case(_net_rng, [6, 5], (3, 4), 3),
         _net_case(_net_rng, [], (2, 3), 4),
     ],

@@ -143,3 +143,16 @@ def test_an_error_of_the_type_only_one_mistake_raises_is_named():
 
     with pytest.raises(CheckFailed, match="Known mistake: forgot keepdims"):
         check("normalize_rows", no_keepdims_other_message)
+
+
+def test_the_call_line_shows_the_calls_the_check_makes():
+    from autograder.checks import format_args, module_data
+
+    ex = module_data("07_deep_network")["exercises"]["affine_backward"]
+    text = format_args(ex, ex["cases"][0])
+    assert text.startswith("affine_backward(dout, cache), with cache = affine_forward(x, w, b)[1]")
+    assert "\n  x = " in text and "\n  dout = " in text
+    ex = module_data("08_autograd")["exercises"]["Value"]
+    assert "then b.backward()" in format_args(ex, ex["cases"][0])
+    ex = module_data("00_orientation")["exercises"]["normalize_rows"]
+    assert format_args(ex, ex["cases"][0]).startswith("normalize_rows([[")
