@@ -142,6 +142,16 @@ def layer_forward(fns, args, kwargs):
     return returns, out, _changed_inputs(fns[0], args, before)
 
 
+def layer_forward_and_cache(fns, args, kwargs):
+    """``layer_forward`` and the cache itself, for a layer whose exercise says what to cache
+    (the affine layer's ``(x, w, b)``, with ``x`` as given, so that ``dx`` can take its shape)."""
+    before = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+    result = fns[0](*args, **kwargs)
+    returns = _returns(result)
+    out, cache = result if returns == "a pair (out, cache)" else (result, None)
+    return returns, out, cache, _changed_inputs(fns[0], args, before)
+
+
 @shows_call(
     lambda name, args, kwargs: with_values(
         f"{name}(dout, cache), with cache = affine_forward(x, w, b)[1]", "x w b dout".split(), args

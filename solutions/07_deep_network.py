@@ -124,9 +124,13 @@ def _affine_w_transposed(x, w, b):
     return x.reshape(x.shape[0], -1) @ w.T + b, (x, w, b)
 
 
+def _affine_caches_flat_x(x, w, b):
+    x = x.reshape(x.shape[0], -1)
+    return x @ w + b, (x, w, b)
+
+
 exercise(
     "affine_forward",
-    private_cache=True,  # what goes in the cache is the learner's design
     public=[
         case(
             np.array([[1.0, 2.0, 3.0], [0.0, -1.0, 1.0]]),
@@ -197,13 +201,20 @@ exercise(
             "w has shape (D, M), inputs along its rows: x (N, D) @ w (D, M) gives (N, M) with "
             "no transpose.",
         ),
+        mistake(
+            "cached the flattened x",
+            _affine_caches_flat_x,
+            "cache the x you were given, not its flattened copy: affine_backward needs the "
+            "original shape to give dx the shape of x. Flatten into a new name, "
+            "x_flat = x.reshape(x.shape[0], -1), and return (out, (x, w, b)).",
+        ),
     ],
-    driver="autograder.drivers_deep:layer_forward",
-    outputs=("returns", "out", "inputs left unchanged"),
+    driver="autograder.drivers_deep:layer_forward_and_cache",
+    outputs=("returns", "out", "cache", "inputs left unchanged"),
 )
 
 # %% nbgrader={"grade": true, "grade_id": "affine-forward-tests", "locked": true, "points": 2, "schema_version": 3, "solution": false}
-"""affine_forward: flattens each example, out = x w + b, returns (out, cache)."""
+"""affine_forward: flattens each example, out = x w + b, returns (out, cache = (x, w, b))."""
 check("affine_forward", affine_forward)
 ### BEGIN HIDDEN TESTS
 from autograder.hidden import check_hidden
