@@ -16,10 +16,11 @@ from .drivers import shows_call, unpack, with_values
 
 
 def dropout_output(fns, args, kwargs):
-    """Call ``dropout_forward(x, p, mode, rng)`` and return its ``out`` (the cache is not compared)."""
+    """Call ``dropout_forward(x, p, mode, rng)`` and return its ``out`` and its cache, which the
+    exercise states: ``(mode, mask)``, the mask as applied (1/p included), None in test mode."""
     result = fns[0](*args, **kwargs)
-    out, _ = unpack(result, 2, "dropout_forward", "two values, (out, cache)")
-    return out
+    out, cache = unpack(result, 2, "dropout_forward", "two values, (out, cache)")
+    return out, cache
 
 
 @shows_call(

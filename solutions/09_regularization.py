@@ -741,9 +741,9 @@ plt.show()
 #
 # `p` is the **keep** probability. In `"train"` mode draw the mask in one call,
 # `mask = (rng.random(x.shape) < p) / p`, so that your result can be compared with the
-# reference's; in `"test"` mode return `x` unchanged (and draw nothing). Return `(out, cache)`;
-# put in the cache whatever your backward pass will need (the mask, the mode). The check compares
-# `out`.
+# reference's; in `"test"` mode return `x` unchanged (and draw nothing). Return `(out, cache)`
+# with `cache = (mode, mask)`: the mask as you applied it, $1/p$ included, or `None` in test mode.
+# The check compares both.
 
 
 # %% nbgrader={"grade": false, "grade_id": "dropout-forward", "locked": false, "schema_version": 3, "solution": true}
@@ -753,7 +753,7 @@ def dropout_forward(x, p, mode, rng):
     x: array of any shape; p: keep probability in (0, 1]; mode: "train" or "test";
     rng: np.random.Generator.
     Train: mask = (rng.random(x.shape) < p) / p, out = x * mask. Test: out = x.
-    Returns (out, cache): out shaped like x, cache for dropout_backward.
+    Returns (out, cache): out shaped like x, cache = (mode, mask), mask None in test mode.
     """
     ### BEGIN SOLUTION
     if mode == "train":
@@ -786,6 +786,13 @@ def _dropout_at_test_too(x, p, mode, rng):
     return x * mask, (mode, mask)
 
 
+def _dropout_caches_unscaled_mask(x, p, mode, rng):
+    if mode == "train":
+        keep = (rng.random(x.shape) < p).astype(float)
+        return x * keep / p, (mode, keep)
+    return x.copy(), (mode, None)
+
+
 def _dropout_p_as_drop(x, p, mode, rng):
     if mode == "train":
         mask = (rng.random(x.shape) < 1 - p) / (1 - p)
@@ -797,7 +804,6 @@ _x34 = np.arange(1.0, 13.0).reshape(3, 4)
 
 exercise(
     "dropout_forward",
-    private_cache=True,  # what goes in the cache is the learner's design
     public=[
         case(_x34, 0.5, "train", Seeded(0), note="3x4, keep half, train"),
         case(_x34, 0.5, "test", Seeded(0), note="the same in test mode"),
@@ -877,8 +883,15 @@ exercise(
             "p is the probability of *keeping* a unit: keep where rng.random(x.shape) < p and "
             "divide by p.",
         ),
+        mistake(
+            "cached the mask without its 1/p",
+            _dropout_caches_unscaled_mask,
+            "cache the mask exactly as you applied it, 1/p included: dropout_backward multiplies "
+            "dout by that same mask, so the kept units pass their gradient times 1/p.",
+        ),
     ],
     driver="autograder.drivers_strategy:dropout_output",
+    outputs=("out", "cache"),
     rtol=1e-9,
     atol=1e-12,
 )
@@ -909,8 +922,7 @@ for p in [0.9, 0.5, 0.2]:
 # \odot \text{mask}$, with the **same** mask, scaling included: the units that were switched off
 # pass no gradient, the kept ones pass it times $1/p$. In test mode the layer is the identity and
 # so is its gradient. The check first runs *your* `dropout_forward(x, p, mode, rng)`, then hands
-# its cache to your `dropout_backward(dout, cache)`. (If your `dropout_forward` gives a wrong
-# `out`, the check uses the expected forward pass instead, whose cache is `(mode, mask)`.)
+# its cache, `(mode, mask)`, to your `dropout_backward(dout, cache)`.
 
 
 # %% nbgrader={"grade": false, "grade_id": "dropout-backward", "locked": false, "schema_version": 3, "solution": true}
