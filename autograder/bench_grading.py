@@ -16,26 +16,16 @@ import tempfile
 import time
 from pathlib import Path
 
-import nbformat
-
 from . import course, grade, harness
 
 
 def make_class(root: Path, module: str, n: int) -> None:
-    shutil.copy(course.ROOT / "nbgrader_config.py", root)
-    shutil.copytree(course.SOURCE / module, root / "build" / "source" / module)
-    (root / "build" / "grading").mkdir(parents=True)
-    shutil.copy(course.GRADING / f"{module}.json", root / "build" / "grading")
-    done = grade.nbgrader("generate_assignment", module, "--force", root=root)
-    if done.returncode:
-        raise RuntimeError(done.stderr[-2000:])
+    harness.course_folder(root, module)
     _, declared = harness.reference_namespace(module)
     variants = itertools.cycle(harness.variants(declared))
     for i in range(n):
         v = next(variants)
-        path = root / "submitted" / f"s{i:02d}-{v.name}"[:60] / module / f"{module}.ipynb"
-        path.parent.mkdir(parents=True)
-        nbformat.write(harness.submission(module, v), path)
+        harness.submit(root, module, v, f"s{i:02d}-{v.name}"[:60])
 
 
 def read(path: Path) -> dict[str, float]:

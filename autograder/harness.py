@@ -12,7 +12,9 @@ import ast
 import contextlib
 import copy
 import io
+import shutil
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import nbformat
 
@@ -189,3 +191,30 @@ def submission(module: str, variant: Variant):
             wrong = mistake_source(module, mistake.fn)
             cell.source += f"\n\n\n{wrong}\n\n\n{name} = {mistake.fn.__name__}\n"
     return nb
+
+
+def course_folder(root: Path, module: str, stock: bool = True) -> None:
+    """A course folder of its own for one module, as an instructor's would be: the grading data,
+    and either nbgrader's config and source with ``generate_assignment`` run there (``stock``,
+    which also makes the gradebook) or just the committed release (enough for the confined
+    grader)."""
+    (root / "build" / "grading").mkdir(parents=True, exist_ok=True)
+    shutil.copy(course.GRADING / f"{module}.json", root / "build" / "grading")
+    if not stock:
+        shutil.copytree(course.CURRICULUM / module, root / "curriculum" / module)
+        return
+    from .grade import nbgrader
+
+    shutil.copy(course.ROOT / "nbgrader_config.py", root)
+    shutil.copytree(course.SOURCE / module, root / "build" / "source" / module)
+    done = nbgrader("generate_assignment", module, "--force", root=root)
+    if done.returncode != 0:
+        raise RuntimeError(f"generate_assignment {module} failed: {done.stderr[-2000:]}")
+
+
+def submit(root: Path, module: str, variant: Variant, student: str | None = None) -> Path:
+    """Write the variant's submission where nbgrader expects a student's, under ``root``."""
+    path = root / "submitted" / (student or variant.name) / module / f"{module}.ipynb"
+    path.parent.mkdir(parents=True)
+    nbformat.write(submission(module, variant), path)
+    return path

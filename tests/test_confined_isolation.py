@@ -3,12 +3,9 @@ every module, two submissions with a catalogued mistake in every other exercise 
 the points of their wrong exercises, and where exercises call earlier ones, every catalogued
 mistake of a called exercise loses that exercise's points and no other."""
 
-import shutil
-
-import nbformat
 import pytest
 
-from autograder import checks, course, grade, harness
+from autograder import checks, grade, harness
 
 pytestmark = pytest.mark.slow
 
@@ -17,17 +14,14 @@ def test_confined_grading_scores_each_exercise_on_its_own(module, tmp_path):
     exercises = checks.module_data(module)["exercises"]
     called = {u for ex in exercises.values() for u in ex["uses"] if u in exercises}
     root = tmp_path
-    shutil.copytree(course.CURRICULUM / module, root / "curriculum" / module)
-    (root / "build" / "grading").mkdir(parents=True)
-    shutil.copy(course.GRADING / f"{module}.json", root / "build" / "grading")
+    harness.course_folder(root, module, stock=False)
     _, declared = harness.reference_namespace(module)
     variants = [
         v for v in harness.variants(declared) if v.name == "reference" or v.replaced in called
     ]
+    variants += harness.interleaved(declared)
     for variant in variants:
-        path = root / "submitted" / variant.name / module / f"{module}.ipynb"
-        path.parent.mkdir(parents=True)
-        nbformat.write(harness.submission(module, variant), path)
+        harness.submit(root, module, variant)
 
     details = {d["student"]: d for d in grade.grade_class(module, root)}
     assert set(details) == {v.name for v in variants}

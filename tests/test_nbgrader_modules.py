@@ -7,9 +7,7 @@ under nbgrader is tests/test_learner_notebooks.py; module 00's full round trip, 
 mistake and ``nbgrader export``, is tests/test_nbgrader_roundtrip.py.)"""
 
 import csv
-import shutil
 
-import nbformat
 import pytest
 
 from autograder import course, grade, harness
@@ -19,19 +17,11 @@ pytestmark = pytest.mark.slow
 
 def test_stock_nbgrader_scores_each_exercise_on_its_own(module, tmp_path):
     root = tmp_path
-    shutil.copy(course.ROOT / "nbgrader_config.py", root)
-    shutil.copytree(course.SOURCE / module, root / "build" / "source" / module)
-    (root / "build" / "grading").mkdir(parents=True)
-    shutil.copy(course.GRADING / f"{module}.json", root / "build" / "grading")
-    done = grade.nbgrader("generate_assignment", module, "--force", root=root)
-    assert done.returncode == 0, done.stderr
-
+    harness.course_folder(root, module)
     _, declared = harness.reference_namespace(module)
     variants = harness.interleaved(declared)
     for variant in variants:
-        path = root / "submitted" / variant.name / module / f"{module}.ipynb"
-        path.parent.mkdir(parents=True)
-        nbformat.write(harness.submission(module, variant), path)
+        harness.submit(root, module, variant)
     csv_path = grade.grade_stock(module, root=root, rebuild=False)
 
     tests = course.test_cells(course.read(module))

@@ -4,9 +4,7 @@ catalogued mistake as they deserve, generate_feedback leaks no hidden test, expo
 
 import csv
 import filecmp
-import shutil
 
-import nbformat
 import pytest
 
 from autograder import course, grade, harness
@@ -20,20 +18,11 @@ MODULE = "00_orientation"
 def graded(tmp_path_factory):
     """A course folder of its own, with one student per variant, autograded by nbgrader."""
     root = tmp_path_factory.mktemp("course")
-    shutil.copy(course.ROOT / "nbgrader_config.py", root)
-    shutil.copytree(course.SOURCE / MODULE, root / "build" / "source" / MODULE)
-    (root / "build" / "grading").mkdir(parents=True)
-    shutil.copy(course.GRADING / f"{MODULE}.json", root / "build" / "grading")
-
-    done = grade.nbgrader("generate_assignment", MODULE, "--force", root=root)
-    assert done.returncode == 0, done.stderr
-
+    harness.course_folder(root, MODULE)
     _, declared = harness.reference_namespace(MODULE)
     variants = harness.variants(declared)
     for variant in variants:
-        path = root / "submitted" / variant.name / MODULE / f"{MODULE}.ipynb"
-        path.parent.mkdir(parents=True)
-        nbformat.write(harness.submission(MODULE, variant), path)
+        harness.submit(root, MODULE, variant)
 
     csv_path = grade.grade_stock(MODULE, root=root, rebuild=False)
     return root, variants, declared, csv_path
