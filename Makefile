@@ -12,7 +12,7 @@ CHROMIUM ?= /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 ASSIGNMENT ?=
 
-.PHONY: all install lab build test lint format nbval pytest browser chromium bench bench-grading grade feedback export collect clean
+.PHONY: all install lab build module test lint format nbval pytest browser chromium bench bench-grading grade feedback export collect clean
 
 all: build
 
@@ -31,6 +31,15 @@ lab: install
 ## authors: rebuild learner notebooks and check data from solutions/ (only modules that changed)
 build: install
 	$(PY) -m autograder.build
+
+## authors: one module alone, in about a minute: its build, its harness scores, named mistakes,
+## stock nbgrader and confined grading, Validate on the learner notebook, nbval on the solution
+module: install
+	@test -n "$(MODULE)" || (echo "usage: make module MODULE=07_deep_network" && exit 2)
+	$(PY) -m autograder.build $(MODULE)
+	COURSE_MODULES=$(MODULE) MPLBACKEND=Agg $(PY) -m pytest -n $(JOBS) --dist loadgroup \
+		-m "not browser and not binder" -k "$(MODULE) or $(word 2,$(subst _, ,$(MODULE)))" tests
+	MPLBACKEND=Agg $(PY) -m pytest --nbval-lax build/source/$(MODULE)
 
 ## everything CI runs
 test: build lint pytest nbval browser

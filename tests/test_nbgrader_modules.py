@@ -4,33 +4,51 @@ exercise and the reference elsewhere. Each loses exactly the points of its wrong
 every exercise earns full marks with the reference in one and zero with a mistake in the other;
 the feedback names the mistakes and shows no hidden test. (The untouched release scoring zero
 under nbgrader is tests/test_learner_notebooks.py; module 00's full round trip, with every
-mistake and ``nbgrader export``, is tests/test_nbgrader_roundtrip.py.)"""
+mistake and ``nbgrader export``, is tests/test_nbgrader_roundtrip.py.)
 
-import csv
+One course folder holds every module, and each nbgrader command runs once for all of them (an
+assignment id of ``*``), as an instructor grading a term's work would: nbgrader's start-up and
+database set-up are paid once instead of once per module. The tests share a worker
+(``xdist_group``) so the class is graded once per run."""
+
+import shutil
 
 import pytest
+from conftest import MODULES
 
 from autograder import course, grade, harness
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("stock-nbgrader")]
 
 
-def test_stock_nbgrader_scores_each_exercise_on_its_own(module, tmp_path):
-    root = tmp_path
-    harness.course_folder(root, module)
-    _, declared = harness.reference_namespace(module)
-    variants = harness.interleaved(declared)
-    for variant in variants:
-        harness.submit(root, module, variant)
-    csv_path = grade.grade_stock(module, root=root, rebuild=False)
+@pytest.fixture(scope="module")
+def stock_class(tmp_path_factory):
+    """Every module's two interleaved submissions, graded and given feedback by stock nbgrader."""
+    root = tmp_path_factory.mktemp("stock-class")
+    shutil.copy(course.ROOT / "nbgrader_config.py", root)
+    (root / "build" / "grading").mkdir(parents=True)
+    variants = {}
+    for module in MODULES:
+        shutil.copy(course.GRADING / f"{module}.json", root / "build" / "grading")
+        shutil.copytree(course.SOURCE / module, root / "build" / "source" / module)
+        _, declared = harness.reference_namespace(module)
+        variants[module] = harness.interleaved(declared)
+        for variant in variants[module]:
+            harness.submit(root, module, variant)
+    for command in ("generate_assignment", "autograde", "generate_feedback"):
+        done = grade.nbgrader(command, "*", "--force", root=root)
+        assert done.returncode == 0, f"nbgrader {command}: {done.stderr[-3000:]}"
+    return root, variants
 
+
+def test_stock_nbgrader_scores_each_exercise_on_its_own(module, stock_class):
+    root, variants = stock_class
     tests = course.test_cells(course.read(module))
     points = {t.grade_id: float(t.points) for t in tests}
     grade_id = {t.exercise: t.grade_id for t in tests}
-    with csv_path.open() as f:
-        rows = {row["student"]: row for row in csv.DictReader(f)}
+    rows = {row["student"]: row for row in grade.scores(root, module)}
     full_somewhere = set()
-    for variant in variants:
+    for variant in variants[module]:
         row = rows[variant.name]
         wrong = {grade_id[name] for name in variant.replacements}
         lost = {gid for gid in points if float(row[gid]) < points[gid]}
@@ -39,9 +57,7 @@ def test_stock_nbgrader_scores_each_exercise_on_its_own(module, tmp_path):
         full_somewhere |= set(points) - lost
     assert full_somewhere == set(points), "some exercise never earned its points"
 
-    done = grade.nbgrader("generate_feedback", module, "--force", root=root)
-    assert done.returncode == 0, done.stderr
-    for variant in variants:
+    for variant in variants[module]:
         page = root / "feedback" / variant.name / module / f"{module}.html"
         text = page.read_text()
         assert "check_hidden" not in text and "HIDDEN TESTS" not in text, page
