@@ -1569,17 +1569,19 @@ plt.show()
 
 # %% [markdown]
 # The model reverses **over 98%** of sequences it has never seen without a single mistake. (The
-# exact figure is printed above; the course's tests hold it to that floor.) A loss that sat near
-# $\log 10$ for a while, then fell off a cliff, is typical: the model first learns which digits
-# are common (all equally), then *finds* the reversal pattern in its positional encodings.
+# exact figure is printed above; the course's tests hold it to that floor.) The loss stays near
+# $\log 10$ for about a hundred steps, then falls steeply: the model first has nothing better
+# than guessing (every digit is equally common), then *finds* the reversal pattern in its
+# positional encodings, and from there on every step sharpens it.
 #
 # ## 7. Where do the heads look?
 #
 # Each map below shows, for one held-out sequence and one head, the attention weights: row $t$
 # is output position $t$, column $j$ input position $j$. Pick a sequence and a head. The
-# anti-diagonal is the reversal: position $t$ reads position $7 - t$. The two heads often split
-# the work (one sharp, one spread or reading a neighbour), because the block's output
-# projection $W_o$ combines them.
+# anti-diagonal is the reversal: position $t$ reads position $7 - t$. Both heads found it here,
+# each with a little weight spilling onto a neighbour; the output projection $W_o$ combines the
+# two, and the feed-forward layer turns what they read into a digit. Sequences with a repeated
+# digit are worth a look: the weights do not care, they follow positions, not digits.
 
 
 # %%
