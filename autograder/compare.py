@@ -101,7 +101,6 @@ def diagnose(got: np.ndarray, exp: np.ndarray, rtol: float, atol: float, batch: 
     """Name the shape of an error when it has one a learner can act on."""
     if not (_numeric(got) and _numeric(exp)):
         return None
-    got, exp = (a.astype(float) if a.dtype.kind == "b" else a for a in (got, exp))  # no -bool
     if np.isnan(got).any() and not np.isnan(exp).any():
         return (
             "your result contains NaN where the expected one has none: look for 0/0, log(0), "
