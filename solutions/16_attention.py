@@ -347,6 +347,7 @@ exercise(
             "a position may attend to itself: keep the diagonal (np.tril with k=0).",
         ),
     ],
+    driver="autograder.modules.attention:boolean_mask",
 )
 
 # %% nbgrader={"grade": true, "grade_id": "causal-mask-tests", "locked": true, "points": 1, "schema_version": 3, "solution": false}
@@ -403,7 +404,8 @@ print("rows sum to", w_padding.sum(axis=-1).round(6).ravel())
 #
 # The same attention as a layer pair. Call your `scaled_dot_product_attention` and return
 # `(out, cache)`; the cache is yours to design: put in it what `attention_backward` will need
-# (the inputs, and the weights so you need not recompute them). Only `out` is checked.
+# (the inputs, and the weights so you need not recompute them). Only `out` is checked, and that
+# the inputs are left unchanged.
 
 
 # %% nbgrader={"grade": false, "grade_id": "attention-forward", "locked": false, "schema_version": 3, "solution": true}
@@ -830,6 +832,7 @@ check_hidden("16_attention", "merge_heads", merge_heads)
 # heads at once (it scales by $1/\sqrt{D/h}$ by itself, since that is the width of each head's
 # queries), merge the heads and project with $W_o$. The `mask` is passed on: it broadcasts to
 # `(N, num_heads, T, T)`, so a causal `(T, T)` mask or a padding mask `(N, 1, 1, T)` both work.
+# Leave the inputs unchanged. With `num_heads=1` it is plain self-attention of width $D$.
 
 
 # %% nbgrader={"grade": false, "grade_id": "multi-head-attention-forward", "locked": false, "schema_version": 3, "solution": true}
@@ -1109,7 +1112,8 @@ plt.show()
 #
 # ### Exercise 9: `layer_norm_forward` (2 points)
 #
-# Return `(out, cache)`; the cache is yours, for `layer_norm_backward`. Only `out` is checked.
+# Return `(out, cache)`; the cache is yours, for `layer_norm_backward`. Only `out` is checked, and
+# that `x`, `gamma` and `beta` are left unchanged.
 
 
 # %% nbgrader={"grade": false, "grade_id": "layer-norm-forward", "locked": false, "schema_version": 3, "solution": true}

@@ -46,6 +46,21 @@ def _out(result, who: str):
     return np.asarray(out, dtype=float)
 
 
+def boolean_mask(fns, args, kwargs):
+    """A mask-making function's result, as 0/1 numbers when it is an array of booleans (or of
+    0s and 1s): the comparison then names a transposed or shifted mask like any wrong array."""
+    mask = fns[0](*args, **kwargs)
+    try:
+        arr = np.asarray(mask)
+    except (TypeError, ValueError):
+        return mask
+    if arr.dtype.kind == "b" or (arr.dtype.kind in "iuf" and np.isin(arr, [0, 1]).all()):
+        return arr.astype(float)
+    if arr.dtype.kind in "iuf":
+        return f"not a mask of booleans: an array of dtype {arr.dtype} holding other values"
+    return mask
+
+
 def attention_weights(fns, args, kwargs):
     """``scaled_dot_product_attention(q, k, v, mask)``: its out, its weights, and whether the
     inputs were left unchanged."""
