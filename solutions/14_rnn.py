@@ -1133,7 +1133,7 @@ print(
 assert heldout_loss < 1.9, "the trained model should predict held-out text well below log V"
 
 # %% [markdown]
-# The model reaches a loss per character of about 1.33 nats on training text and about 1.72 on the
+# The model reaches a loss per character of about 1.32 nats on training text and about 1.72 on the
 # held-out text (its perplexity $e^{1.72} \approx 5.6$: as unsure as a choice among 5 or 6
 # characters, against 96 at the start). The gap is the model learning its training pages by
 # heart; the held-out pages (the end of `try`, `while`, `with` and `yield`) also use words the
@@ -1153,11 +1153,12 @@ ax_loss.axhline(heldout_loss, color="tab:red", ls="--", label="held-out, after t
 ax_loss.set_xlabel("step")
 ax_loss.set_ylabel("loss per character (nats)")
 ax_loss.legend(fontsize=8)
-ax_norm.semilogy(history["norm"], lw=0.5)
+ax_norm.plot(history["norm"], lw=0.5)
 ax_norm.axhline(max_norm, color="tab:red", ls="--", label=f"max_norm = {max_norm}")
 ax_norm.set_xlabel("step")
 ax_norm.set_ylabel("global norm of the raw gradient")
 ax_norm.legend(fontsize=8)
+fig.tight_layout()
 plt.show()
 clipped_share = np.mean(np.array(history["norm"]) > max_norm)
 print(f"{clipped_share:.0%} of the steps were clipped")
@@ -1336,7 +1337,7 @@ temperature_viewer = widgets.interact(
 # %% [markdown]
 # **What you built.** A recurrent layer, forward and backward through time, the masked sequence
 # loss, gradient clipping and temperature sampling: the whole of a 2015 char-RNN, in NumPy, and
-# a model that writes pseudo-Python documentation after twenty seconds of training. You also saw
+# a model that writes pseudo-Python documentation after fifteen seconds of training. You also saw
 # its weakness: a gradient that travels through many steps vanishes or explodes, and clipping
 # only cures the second. **Next**, module 15 adds gates (the LSTM and the GRU) that let gradients
 # travel far, and compares an LSTM with this RNN on the same held-out text.

@@ -27,7 +27,7 @@ def test_char_rnn_reaches_its_stated_loss(notebook_namespace):
     ns = notebook_namespace
     vocab_size = len(ns["vocab"])
     assert ns["heldout_loss"] < 1.80, ns["heldout_loss"]  # the notebook states about 1.7
-    assert ns["train_loss"] < 1.45, ns["train_loss"]  # about 1.35
+    assert ns["train_loss"] < 1.45, ns["train_loss"]  # about 1.32
     assert ns["heldout_loss"] < 0.4 * np.log(vocab_size)
     losses = np.array(ns["history"]["loss"])
     assert losses[-100:].mean() < 0.4 * losses[:10].mean()
