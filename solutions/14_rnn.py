@@ -199,7 +199,7 @@ check_hidden("14_rnn", "rnn_step_forward", rnn_step_forward)
 #
 # ### Exercise 2: `rnn_step_backward` (3 points)
 #
-# Return the five gradients in the order of the forward inputs except `b` last:
+# Return the five gradients in the order of the forward inputs,
 # `(dx, dprev_h, dWx, dWh, db)`. The check runs your `rnn_step_forward` to make the cache, and
 # compares your gradients with the expected ones and with the numerical gradient of your own
 # forward pass.
