@@ -367,6 +367,14 @@ def feedback_page(assignment: str, detail: dict) -> tuple[str, str]:
     code = detail.get("code") or {}
     title = f"{assignment}: {row['student']}, {row['score']:g} / {row['max_score']:g}"
     md = [f"# {title}", ""]
+    late = ""
+    if row.get("late_hours"):
+        penalty = float(row.get("late_penalty") or 0.0)
+        late = (
+            f"submitted {row['late_hours']:g} h after the due date: late penalty {penalty:g}, "
+            f"score after it {max(0.0, row['score'] - penalty):g} / {row['max_score']:g}"
+        )
+        md += [f"**Late:** {late}", ""]
     if row["reason"]:
         md += [f"**Note from the grader:** {row['reason']}", ""]
     for v in detail["exercises"]:
@@ -384,6 +392,8 @@ def feedback_page(assignment: str, detail: dict) -> tuple[str, str]:
 
     esc = html.escape
     parts = [f"<h1>{esc(title)}</h1>"]
+    if late:
+        parts.append(f"<p class='note'><b>Late:</b> {esc(late)}</p>")
     if row["reason"]:
         parts.append(f"<p class='note'><b>Note from the grader:</b> {esc(row['reason'])}</p>")
     for v in detail["exercises"]:
@@ -633,13 +643,13 @@ def grade(
             shutil.rmtree(root / "autograded" / student / assignment, ignore_errors=True)
     else:
         details = new
-    for d in new:
-        save_student(root, assignment, d)
     if gradebook:
         try:
             write_gradebook(root, assignment, new, removed)
         except Exception as error:  # noqa: BLE001 - the CSV is the record; say what went wrong
             print(f"could not write the gradebook: {error}", file=sys.stderr)
+    for d in new:  # after the gradebook: a late penalty is on the page too
+        save_student(root, assignment, d)
     rows = [d["row"] for d in details]
     out = reports / CSV_NAME
     write_csv(rows, out)
