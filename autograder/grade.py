@@ -440,7 +440,7 @@ def autograded_notebook(root: Path, assignment: str, detail: dict):
     release = notebook.read(root / "curriculum" / assignment / f"{assignment}.ipynb")
     try:
         nb = notebook.read(
-            root / "submitted" / detail["student"] / assignment / f"{assignment}.ipynb"
+            notebook.find(root / "submitted" / detail["student"] / assignment, assignment)
         )
     except notebook.Unreadable:
         nb = release
@@ -495,7 +495,12 @@ def save_student(root: Path, assignment: str, detail: dict) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "feedback.md").write_text(md)
         (folder / "feedback.html").write_text(page)
-    nbformat.write(autograded_notebook(root, assignment, detail), graded / f"{assignment}.ipynb")
+    try:
+        nb = autograded_notebook(root, assignment, detail)
+    except Exception as error:  # noqa: BLE001 - the CSV and feedback.html are written already
+        print(f"  (no autograded notebook for {student}: {error})", file=sys.stderr)
+    else:
+        nbformat.write(nb, graded / f"{assignment}.ipynb")
     stamp = root / "submitted" / student / assignment / "timestamp.txt"
     if stamp.is_file():
         shutil.copyfile(stamp, graded / "timestamp.txt")
