@@ -75,21 +75,30 @@ bench: build
 bench-grading: build
 	$(PY) -m autograder.bench_grading
 
-## instructors: grade every submission of one assignment (submitted/<student>/<ASSIGNMENT>/)
-grade: build
-	@test -n "$(ASSIGNMENT)" || (echo "usage: make grade ASSIGNMENT=00_orientation" && exit 2)
-	$(PY) -m autograder.grade $(ASSIGNMENT)
+## instructors: grade every submission of one assignment (submitted/<student>/<ASSIGNMENT>/),
+## or one student's (STUDENT=<id>; everyone else's grades stay as they are)
+grade: install
+	@test -n "$(ASSIGNMENT)" || (echo "usage: make grade ASSIGNMENT=00_orientation [STUDENT=<id>]" && exit 2)
+	@$(PY) -m autograder.grade $(ASSIGNMENT) --root $(CURDIR) $(if $(STUDENT),--student $(STUDENT),)
 
+## nbgrader's own feedback pages (feedback/<student>/<ASSIGNMENT>/<ASSIGNMENT>.html) from make grade's
+## autograded notebooks; make grade already wrote feedback.html beside them
 feedback: install
-	@test -n "$(ASSIGNMENT)" || (echo "usage: make feedback ASSIGNMENT=00_orientation" && exit 2)
-	$(BIN)/nbgrader generate_feedback $(ASSIGNMENT) --force
+	@test -n "$(ASSIGNMENT)" || (echo "usage: make feedback ASSIGNMENT=00_orientation [STUDENT=<id>]" && exit 2)
+	@test -d autograded || (echo "nothing graded yet: run make grade ASSIGNMENT=$(ASSIGNMENT) first" && exit 2)
+	$(BIN)/nbgrader generate_feedback $(ASSIGNMENT) --force $(if $(STUDENT),--student $(STUDENT),) --log-level=WARN
 
+## every assignment's grades from nbgrader's gradebook: nbgrader's CSV and Canvas's gradebook CSV
 export: install
-	$(BIN)/nbgrader export
+	@mkdir -p reports
+	$(BIN)/nbgrader export --to reports/gradebook_export.csv --log-level=WARN
+	$(BIN)/nbgrader export --exporter=autograder.nbgrader_plugins.CanvasExport --to reports/canvas_grades.csv --log-level=WARN
+	@echo "nbgrader's export: reports/gradebook_export.csv; for Canvas: reports/canvas_grades.csv"
 
+## downloaded submissions into submitted/ with their time (UPDATE=1 replaces, keeping the old in archive/)
 collect: install
-	@test -n "$(ASSIGNMENT)" -a -n "$(FROM)" || (echo "usage: make collect ASSIGNMENT=00_orientation FROM=downloads/" && exit 2)
-	$(PY) -m autograder.collect $(ASSIGNMENT) $(FROM)
+	@test -n "$(ASSIGNMENT)" -a -n "$(FROM)" || (echo "usage: make collect ASSIGNMENT=00_orientation FROM=downloads/ [UPDATE=1]" && exit 2)
+	$(PY) -m autograder.collect $(ASSIGNMENT) $(FROM) --root $(CURDIR) $(if $(UPDATE),--update,)
 
 clean:
 	rm -rf build autograded feedback reports gradebook.db

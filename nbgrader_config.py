@@ -41,3 +41,12 @@ c.GenerateFeedback.preprocessors = [
 
 # hidden tests read the reference's outputs from the grading folder
 os.environ.setdefault("COURSE_GRADING_DIR", str(root / "build" / "grading"))
+
+# late submissions: `make collect` records each submission's time (timestamp.txt) and `make grade`
+# applies this plugin when the assignment has a due date (`nbgrader db assignment add <id>
+# --duedate="2026-12-01 17:00:00 UTC"`): "none" records the lateness only, "zero" scores it 0
+c.LateSubmissionPlugin.penalty_method = "none"
+
+# `make export` also writes Canvas's gradebook CSV (autograder.nbgrader_plugins.CanvasExport):
+# c.CanvasExport.canvas_ids = {"00_orientation": 12345}  # fill an existing Canvas assignment
+# c.CanvasExport.id_column = "SIS Login ID"  # the Canvas column that holds nbgrader's student id

@@ -218,3 +218,30 @@ def submit(root: Path, module: str, variant: Variant, student: str | None = None
     path.parent.mkdir(parents=True)
     nbformat.write(submission(module, variant), path)
     return path
+
+
+def small_class(root: Path, module: str = "00_orientation") -> dict[str, Path]:
+    """Downloads of a small class, as an LMS gives them, for the instructor's tests: ``ada``
+    writes the reference; ``bob`` (a folder with a timestamp.txt, as nbgrader's exchange writes
+    it) makes the module's first catalogued mistake; ``cy`` leaves every stub untouched;
+    ``dee`` writes the reference but edits a locked test cell. Returns each student's download."""
+    _, declared = reference_namespace(module)
+    first = next(name for name, ex in declared.items() if ex.mistakes)
+    downloads = root / "downloads"
+    downloads.mkdir(parents=True, exist_ok=True)
+    out = {
+        "ada": downloads / "ada.ipynb",
+        "bob": downloads / "bob" / "my answers.ipynb",
+        "cy": downloads / "cy.ipynb",
+        "dee": downloads / "dee.ipynb",
+    }
+    out["bob"].parent.mkdir(exist_ok=True)
+    nbformat.write(submission(module, Variant("reference")), out["ada"])
+    mistake = Variant("mistake", first, declared[first].mistakes[0])
+    nbformat.write(submission(module, mistake), out["bob"])
+    nbformat.write(submission(module, Variant("blank")), out["cy"])
+    tampered = submission(module, Variant("reference"))
+    test = next(c for c in tampered.cells if course.kind(c) == "test")
+    test.source = "pass  # the check is not needed"
+    nbformat.write(tampered, out["dee"])
+    return out

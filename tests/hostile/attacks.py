@@ -113,7 +113,7 @@ for path in glob.glob("{root}/submitted/*/00_orientation/00_orientation.ipynb"):
     except Exception:
         pass
 try:
-    open("{root}/reports/00_orientation/grades.csv", "a").write("gradebook,100,7\\n")
+    open("{root}/reports/00_orientation/exercise_scores.csv", "a").write("gradebook,100,7\\n")
 except Exception:
     pass
 """
