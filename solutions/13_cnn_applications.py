@@ -254,17 +254,19 @@ from autograder.spec import case, exercise, mistake
 POOL_2X2 = {"pool_height": 2, "pool_width": 2, "stride": 2}
 
 
+# the wrong forward passes keep the reference's cache layout: a submission that makes one of
+# them is graded with the reference's backward pass, which reads that cache
 def _crp_no_relu(x, w, b, conv_param, pool_param):
     a, conv_cache = conv_forward_fast(x, w, b, conv_param)
     out, pool_cache = max_pool_forward_fast(a, pool_param)
-    return out, (conv_cache, pool_cache)
+    return out, (conv_cache, a, pool_cache)
 
 
 def _crp_relu_first(x, w, b, conv_param, pool_param):
     r, relu_cache = relu_forward(x)
     a, conv_cache = conv_forward_fast(r, w, b, conv_param)
     out, pool_cache = max_pool_forward_fast(a, pool_param)
-    return out, (relu_cache, conv_cache, pool_cache)
+    return out, (conv_cache, a, pool_cache)
 
 
 def _crp_fixed_pool(x, w, b, conv_param, pool_param):
@@ -980,21 +982,23 @@ SAME = {"stride": 1, "pad": 1}
 
 
 def _res_skip_after_relu(x, w1, b1, w2, b2):
-    h, _ = relu_forward(conv_forward_fast(x, w1, b1, SAME)[0])
-    a2, _ = conv_forward_fast(h, w2, b2, SAME)
-    return x + relu_forward(a2)[0], None
+    a1, conv1_cache = conv_forward_fast(x, w1, b1, SAME)
+    h, relu1_cache = relu_forward(a1)
+    a2, conv2_cache = conv_forward_fast(h, w2, b2, SAME)
+    return x + relu_forward(a2)[0], (conv1_cache, relu1_cache, conv2_cache, x + a2)
 
 
 def _res_no_inner_relu(x, w1, b1, w2, b2):
-    a1, _ = conv_forward_fast(x, w1, b1, SAME)
-    a2, _ = conv_forward_fast(a1, w2, b2, SAME)
-    return relu_forward(x + a2)[0], None
+    a1, conv1_cache = conv_forward_fast(x, w1, b1, SAME)
+    a2, conv2_cache = conv_forward_fast(a1, w2, b2, SAME)
+    return relu_forward(x + a2)[0], (conv1_cache, a1, conv2_cache, x + a2)
 
 
 def _res_no_final_relu(x, w1, b1, w2, b2):
-    h, _ = relu_forward(conv_forward_fast(x, w1, b1, SAME)[0])
-    a2, _ = conv_forward_fast(h, w2, b2, SAME)
-    return x + a2, None
+    a1, conv1_cache = conv_forward_fast(x, w1, b1, SAME)
+    h, relu1_cache = relu_forward(a1)
+    a2, conv2_cache = conv_forward_fast(h, w2, b2, SAME)
+    return x + a2, (conv1_cache, relu1_cache, conv2_cache, x + a2)
 
 
 def _res_case(rng, shape, note, scale=0.5):
