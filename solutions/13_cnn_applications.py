@@ -421,10 +421,11 @@ def _crp_backward_gate_on_dout(dout, cache):
 def _crp_backward_spread(dout, cache):
     conv_cache, relu_cache, pool_cache = cache
     _, pool_param, _ = pool_cache
-    up = np.repeat(
-        np.repeat(dout, pool_param["pool_height"], axis=2), pool_param["pool_width"], axis=3
-    )
-    return conv_backward_fast(relu_backward(up, relu_cache), conv_cache)
+    ph, pw = pool_param["pool_height"], pool_param["pool_width"]
+    copies = np.repeat(np.repeat(dout, ph, axis=2), pw, axis=3)  # dout in every cell of its window
+    spread = np.zeros(relu_cache.shape)
+    spread[:, :, : copies.shape[2], : copies.shape[3]] = copies
+    return conv_backward_fast(relu_backward(spread, relu_cache), conv_cache)
 
 
 def _crp_backward_case(rng, x_shape, w_shape, conv_param, shift=0.0, note=""):
