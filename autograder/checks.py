@@ -9,6 +9,7 @@ gives its hint.
 
 from __future__ import annotations
 
+import re
 import sys
 import traceback
 from dataclasses import dataclass
@@ -84,7 +85,7 @@ def fail(error: Exception):
 def shown_with_its_case(error: BaseException, exercise: dict, case: dict, index: int, total: int):
     """The learner's own error, left as it is (type, traceback), but shown in a notebook with what
     happened first: which exercise raised on which case, the call, then the learner's frames."""
-    note = f" ({case['note']})" if case["note"] else ""
+    note = case_note(exercise, case)
     header = [
         f"{exercise['name']} raised {type(error).__name__} on public case {index + 1} of "
         f"{total}{note}: {error}",
@@ -186,7 +187,7 @@ def run_case(exercise: dict, fns: tuple, case: dict, catch: bool = False) -> Any
         ]
         exact = [i for i in same_type if case["mistakes"][i["name"]] == raised]
         # the same error message is a match; the same error type is one when only one mistake fits
-        note = f" ({case['note']})" if case["note"] else ""
+        note = case_note(exercise, case)
         for info in exact or (same_type if len(same_type) == 1 else []):
             if raised.type_name == "InputChanged":
                 head = [f"{raised.message}", f"  (on a public case{note})"]
@@ -327,6 +328,17 @@ def mistake_lines(info: dict, public: int | None = None) -> list[str]:
     return lines
 
 
+def case_note(exercise: dict, case: dict, wrong: str | None = None) -> str:
+    """The case's note, as " (note)", without a part that speaks of an output other than the one
+    that is wrong ("...: dx must have that shape too" when dw is the wrong one)."""
+    note = case["note"] or ""
+    head, sep, tail = note.partition(": ")
+    names = [n for n in exercise.get("outputs") or () if re.search(rf"\b{re.escape(n)}\b", tail)]
+    if sep and names and not (wrong and any(wrong.split("[")[0].strip() == n for n in names)):
+        note = head
+    return f" ({note})" if note else ""
+
+
 TIMEOUT_CAUSES = (
     "What usually causes it: a loop that never ends (a `while` whose condition never changes), "
     "or a Python loop over every element where one NumPy operation on the whole array would do."
@@ -345,8 +357,8 @@ def case_lines(
     call (public cases only) and how the answer differs. ``where`` is e.g. "public case 2 of 3"."""
     name = exercise["name"]
     case = exercise["cases"][index]
-    note = f" ({case['note']})" if case["note"] else ""
-    where = f"{where}{note}"
+    wrong = None if isinstance(got, Raised) or mismatch is None else mismatch.where
+    where = f"{where}{case_note(exercise, case, wrong)}"
     call = [] if hidden else [f"Call: {format_args(exercise, case)}"]
     if isinstance(got, Raised) and got.type_name == "TimeoutError":
         return [f"{name} did not finish in time on {where}: {got.message}.", TIMEOUT_CAUSES, *call]

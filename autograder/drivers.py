@@ -146,8 +146,8 @@ def keeping(driver, names: tuple[str, ...]):
                 who = getattr(fn, "__name__", "the function")
                 raise InputChanged(
                     f"{who} changed its argument {n} in place: {change}. Leave the caller's "
-                    f"{n} as it was: compute into a new array or dict (x = x - step, not "
-                    "x -= step; {**d} or d.copy() for a dict)."
+                    f"{n} as it was: build new arrays (x = x - step, not x -= step or "
+                    "x[...] = ...); a dict's .copy() is new but shares the arrays inside it."
                 )
         return result
 

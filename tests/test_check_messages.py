@@ -1,6 +1,7 @@
 """A failed check, as a learner sees it in a notebook and in nbgrader's Validate: the message
 first, and no frame of the checker; when the learner's own code raised, their frames are shown."""
 
+import html
 import json
 import re
 import shutil
@@ -14,6 +15,7 @@ from traitlets.config import Config
 from autograder import course
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+TAGS = re.compile(r"<[^>]+>")
 CHECKER_FILES = ("checks.py", "drivers.py", "replay.py", "hidden.py", "compare.py")
 
 
@@ -27,6 +29,11 @@ def run_cells(*sources: str, tmp_path) -> list:
     return [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
 
 
+# a beginner's normalize_rows: forgot the square root of the norm
+WRONG = (
+    "import numpy as np\n\n\ndef normalize_rows(X):\n"
+    "    return X / np.maximum(np.sum(X**2, axis=1, keepdims=True), 1e-12)\n"
+)
 SETUP = "from autograder import load_checks\ncheck = load_checks('00_orientation')"
 
 
@@ -38,7 +45,7 @@ def test_a_wrong_answer_shows_its_message_first_and_no_checker_frame(tmp_path):
     wrong = (
         "import numpy as np\ndef normalize_rows(X):\n    return X / X.sum(axis=1, keepdims=True)"
     )
-    (error,) = run_cells(SETUP, wrong, "check('normalize_rows', normalize_rows)", tmp_path=tmp_path)
+    (error,) = run_cells(SETUP, WRONG, "check('normalize_rows', normalize_rows)", tmp_path=tmp_path)
     lines = plain(error)
     assert lines[0].startswith("CheckFailed: normalize_rows gives a wrong answer on public case")
     assert any(line.startswith("Call: normalize_rows(") for line in lines)
@@ -80,13 +87,14 @@ def test_validate_shows_the_message_first(tmp_path):
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "normalize-rows":
-            cell.source = "def normalize_rows(X):\n    return X / X.sum(axis=1, keepdims=True)"
+            cell.source = WRONG
     nbformat.write(nb, path)
     config = Config()
     config.Execute.timeout = 300
     results = Validator(config=config).validate(str(path))
     failed = [f for f in results["failed"] if "normalize_rows" in f["source"]]
     assert failed, json.dumps(results)[:2000]
-    error = ANSI.sub("", failed[0]["error"]).strip().splitlines()
+    # Validate turns the traceback's colours into HTML for its dialog
+    error = html.unescape(TAGS.sub("", ANSI.sub("", failed[0]["error"]))).strip().splitlines()
     assert error[0].startswith("CheckFailed: normalize_rows gives a wrong answer"), error
     assert not [line for line in error if any(f in line for f in CHECKER_FILES)], error

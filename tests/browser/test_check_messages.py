@@ -13,8 +13,11 @@ from autograder import course
 
 pytestmark = pytest.mark.browser
 
-# a beginner's normalize_rows: divides by the sum instead of the norm
-WRONG = "def normalize_rows(X):\n    return X / X.sum(axis=1, keepdims=True)\n"
+# a beginner's normalize_rows: forgot the square root of the norm
+WRONG = (
+    "import numpy as np\n\n\ndef normalize_rows(X):\n"
+    "    return X / np.maximum(np.sum(X**2, axis=1, keepdims=True), 1e-12)\n"
+)
 CHECKER_FRAMES = re.compile(r"checks\.py|drivers\.py|raise error from None|Traceback")
 
 
