@@ -42,9 +42,6 @@ def plain(error) -> list[str]:
 
 
 def test_a_wrong_answer_shows_its_message_first_and_no_checker_frame(tmp_path):
-    wrong = (
-        "import numpy as np\ndef normalize_rows(X):\n    return X / X.sum(axis=1, keepdims=True)"
-    )
     (error,) = run_cells(SETUP, WRONG, "check('normalize_rows', normalize_rows)", tmp_path=tmp_path)
     lines = plain(error)
     assert lines[0].startswith("CheckFailed: normalize_rows gives a wrong answer on public case")
