@@ -309,21 +309,37 @@ def match_mistake(exercise: dict, cases: list[dict], outputs: list) -> dict | No
         if best_key is None or rank > best_key:
             best_key = rank
             complete = against == 0 and explained == failing
-            best = {**info, "cases": [i + 1 for i in explained], "all": complete}
+            best = {
+                **info,
+                "cases": [i + 1 for i in explained],
+                "other": [i + 1 for i in failing if i not in explained],
+                "all": complete,
+            }
     return best
 
 
+def _numbers(cases: list[int]) -> str:
+    text = ", ".join(str(c) for c in cases[:-1])
+    return f"{text} and {cases[-1]}" if text else str(cases[-1])
+
+
 def mistake_lines(info: dict, public: int | None = None) -> list[str]:
+    """ "Known mistake: ..." and its hint; when it explains only some of the failing public
+    cases, which ones, and which fail in another way too."""
     lines = [f"Known mistake: {info['name']}."]
-    cases = info.get("cases")
+    cases = [c for c in info.get("cases") or () if public is None or c <= public]
     if cases and not info.get("all", True):
-        shown = [c for c in cases if public is None or c <= public]
-        if shown:
-            which = ", ".join(str(c) for c in shown)
-            lines.append(
-                f"  (your answers are this mistake's on public case{'s' * (len(shown) > 1)} "
-                f"{which}; elsewhere they differ from it too: check for a second problem)"
+        other = [c for c in info.get("other") or () if public is None or c <= public]
+        text = f"  (your answers are this mistake's on public case{'s' * (len(cases) > 1)} "
+        text += _numbers(cases)
+        if other:
+            text += (
+                f"; on public case{'s' * (len(other) > 1)} {_numbers(other)} they are wrong in "
+                "another way too: look for a second problem, such as an edge case)"
             )
+        else:
+            text += ")"
+        lines.append(text)
     lines.append(f"Hint: {info['hint']}")
     return lines
 
