@@ -215,6 +215,15 @@ def evaluate(exercise: dict, fns: tuple, cases: list[dict], catch: bool = False)
         except (NotImplementedYet, CheckFailed):
             raise
         except Exception as error:  # the learner's own code raised: shown with its case
+            if not learner_frames(error.__traceback__):  # the check refused what came back
+                note = case_note(exercise, case)
+                lines = [
+                    f"{exercise['name']} returned something the check cannot use, on public "
+                    f"case {i + 1} of {len(cases)}{note}:",
+                    f"  {error}",
+                    f"Call: {format_args(exercise, case)}",
+                ]
+                raise CheckFailed("\n".join(lines)) from None
             shown_with_its_case(error, exercise, case, i, len(cases))
             raise
         outputs.append(got)

@@ -22,7 +22,16 @@ def call(fns, args, kwargs):
 
 def call_float(fns, args, kwargs):
     """Call the graded function and return its result as a float (a scalar answer)."""
-    return float(np.asarray(fns[0](*args, **kwargs)))
+    value = fns[0](*args, **kwargs)
+    try:
+        return float(np.asarray(value))
+    except (TypeError, ValueError):
+        who = getattr(fns[0], "__name__", "the function")
+        size = np.size(value) if isinstance(value, np.ndarray | list | tuple) else None
+        fix = ": float(...) or .item() turns a one-element array into one" if size == 1 else ""
+        raise TypeError(
+            f"{who} should return a number; it returned {describe(value)}{fix}"
+        ) from None
 
 
 def describe(value) -> str:
