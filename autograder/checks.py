@@ -9,7 +9,9 @@ gives its hint.
 
 from __future__ import annotations
 
+import re
 import sys
+import traceback
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -18,25 +20,92 @@ from typing import Any
 import numpy as np
 
 from . import replay
-from .compare import Mismatch, compare, short
+from .compare import Mismatch, compare, input_quantities, short
 from .replay import stand_ins
 from .serialize import Raised, load, materialise, resolve_callable
 
 DATA_DIR = Path(__file__).parent / "data"
 
 
+PACKAGE_DIR = str(Path(__file__).resolve().parent)
+RED, BOLD, RESET = "\x1b[0;31m", "\x1b[1m", "\x1b[0m"
+
+
+def message_first(error: BaseException, frames: list | None = None) -> list[str]:
+    """How IPython shows ``error`` (its ``_render_traceback_``): the error's name and message
+    first, then, when the learner's own code raised, the frames of their code, and never a frame
+    of the checker. nbgrader's Validate shows these same lines."""
+    text = str(error)
+    head, _, rest = text.partition("\n")
+    lines = (
+        [f"{RED}{BOLD}{type(error).__name__}{RESET}: {head}", *rest.split("\n")]
+        if rest
+        else [f"{RED}{BOLD}{type(error).__name__}{RESET}: {head}"]
+    )
+    if frames:
+        lines += ["", "Where it happened, in your code (most recent call last):"]
+        lines += [line.rstrip("\n") for line in traceback.format_list(frames)]
+    return lines
+
+
+def learner_frames(tb) -> list:
+    """The frames of ``tb`` outside this package (the learner's code, NumPy), named as IPython
+    names a notebook cell ("Cell In[4]") when it can."""
+    frames = [f for f in traceback.extract_tb(tb) if not f.filename.startswith(PACKAGE_DIR)]
+    try:
+        shell = get_ipython()  # type: ignore[name-defined]  # noqa: F821 - in a notebook only
+        for frame in frames:
+            name = shell.compile.format_code_name(frame.filename)
+            if name:
+                frame.filename = " ".join(name)
+    except Exception:  # noqa: BLE001 - plain Python, or another IPython
+        pass
+    return frames
+
+
 class NotImplementedYet(NotImplementedError):
     """Raised by an exercise stub the learner has not filled in yet."""
+
+    def _render_traceback_(self) -> list[str]:
+        return message_first(self)
 
 
 class CheckFailed(AssertionError):
     """A check found a wrong answer; the message says where and, if it can, why."""
 
+    def _render_traceback_(self) -> list[str]:
+        return message_first(self)
+
 
 def fail(error: Exception):
-    # (IPython hides the checker's frames but shows the last one: this is it, kept short)
-    # The check stopped here. The message below says what is wrong and what to do next.
+    # The check stopped here; in a notebook, the message is all that shows (_render_traceback_)
     raise error from None
+
+
+def shown_with_its_case(error: BaseException, exercise: dict, case: dict, index: int, total: int):
+    """The learner's own error, left as it is (type, traceback), but shown in a notebook with what
+    happened first: which exercise raised on which case, the call, then the learner's frames."""
+    note = case_note(exercise, case)
+    header = [
+        f"{exercise['name']} raised {type(error).__name__} on public case {index + 1} of "
+        f"{total}{note}: {error}",
+        f"Call: {format_args(exercise, case)}",
+        "The check did not get an answer: the error is in your code, at the line shown below.",
+    ]
+    error.add_note(f"(raised by {exercise['name']} on check case: {case['note'] or 'unnamed'})")
+    frames = learner_frames(error.__traceback__)
+
+    def render() -> list[str]:
+        lines = [f"{RED}{BOLD}{type(error).__name__}{RESET}: {header[0]}", *header[1:]]
+        lines += ["", "Where it happened, in your code (most recent call last):"]
+        lines += [line.rstrip("\n") for line in traceback.format_list(frames)]
+        return lines
+
+    try:
+        error._render_traceback_ = render
+    except AttributeError:  # an exception type without a __dict__
+        pass
+    return error
 
 
 def todo() -> NotImplementedYet:
@@ -64,10 +133,14 @@ class Outcome:
     failure: Mismatch | None = None
     case_index: int | None = None
     mistake: dict | None = None
+    got: Any = None
 
 
-def judge(exercise: dict, got: Any, expected: Any, batch: int | None = None) -> Mismatch | None:
-    """``compare`` with the exercise's tolerances, output names and advisory outputs."""
+def judge(
+    exercise: dict, got: Any, expected: Any, batch: int | None = None, args=None
+) -> Mismatch | None:
+    """``compare`` with the exercise's tolerances, output names and advisory outputs; ``args``
+    (the case's inputs) lets a constant factor be named after a size or a norm of them."""
     return compare(
         got,
         expected,
@@ -76,6 +149,7 @@ def judge(exercise: dict, got: Any, expected: Any, batch: int | None = None) -> 
         batch=batch,
         names=exercise["outputs"],
         advisory=exercise.get("advisory"),
+        quantities=input_quantities(args) if args is not None else None,
     )
 
 
@@ -113,17 +187,20 @@ def run_case(exercise: dict, fns: tuple, case: dict, catch: bool = False) -> Any
         ]
         exact = [i for i in same_type if case["mistakes"][i["name"]] == raised]
         # the same error message is a match; the same error type is one when only one mistake fits
+        note = case_note(exercise, case)
         for info in exact or (same_type if len(same_type) == 1 else []):
-            lines = [
-                f"{exercise['name']} raised {raised.type_name} on a public case"
-                + (f" ({case['note']})" if case["note"] else "")
-                + ":",
-                f"  {raised.message}",
-                f"Call: {format_args(exercise, case)}",
-                *mistake_lines(info),
-            ]
-            raise CheckFailed("\n".join(lines)) from error
-        error.add_note(f"(raised by {exercise['name']} on check case: {case['note'] or 'unnamed'})")
+            if raised.type_name == "InputChanged":
+                head = [f"{raised.message}", f"  (on a public case{note})"]
+            else:
+                head = [
+                    f"{exercise['name']} raised {raised.type_name} on a public case{note}:",
+                    f"  {raised.message}",
+                ]
+            lines = [*head, f"Call: {format_args(exercise, case)}", *mistake_lines(info)]
+            raise CheckFailed("\n".join(lines)) from None
+        if raised.type_name == "InputChanged":
+            lines = [raised.message, f"  (on a public case{note})"]
+            raise CheckFailed("\n".join([*lines, f"Call: {format_args(exercise, case)}"])) from None
         raise
 
 
@@ -133,52 +210,206 @@ def evaluate(exercise: dict, fns: tuple, cases: list[dict], catch: bool = False)
     outputs = []
     failure = None
     for i, case in enumerate(cases):
-        got = run_case(exercise, fns, case, catch)
+        try:
+            got = run_case(exercise, fns, case, catch)
+        except (NotImplementedYet, CheckFailed):
+            raise
+        except Exception as error:  # the learner's own code raised: shown with its case
+            if not learner_frames(error.__traceback__):  # the check refused what came back
+                note = case_note(exercise, case)
+                lines = [
+                    f"{exercise['name']} returned something the check cannot use, on public "
+                    f"case {i + 1} of {len(cases)}{note}:",
+                    f"  {error}",
+                    f"Call: {format_args(exercise, case)}",
+                ]
+                raise CheckFailed("\n".join(lines)) from None
+            shown_with_its_case(error, exercise, case, i, len(cases))
+            raise
         outputs.append(got)
         if failure is None:
-            found = judge(exercise, got, case["expected"], batch_size(case["args"]))
+            found = judge(exercise, got, case["expected"], batch_size(case["args"]), case["args"])
             if found:
                 failure = (i, found)
     if failure is None:
         return Outcome(total=len(cases))
     index, mismatch = failure
-    return Outcome(len(cases), mismatch, index, match_mistake(exercise, cases, outputs))
+    mistake = match_mistake(exercise, cases, outputs)
+    return Outcome(len(cases), mismatch, index, mistake, outputs[index])
+
+
+def _plain(value: Any) -> Any:
+    """A value with the differences that do not make a mistake another one taken out: a 0-d or
+    one-element array is its number, a list is a tuple, a NumPy scalar a float."""
+    if isinstance(value, tuple | list):
+        return tuple(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, np.ndarray | np.generic | float | int) and not isinstance(value, bool):
+        arr = np.asarray(value)
+        if arr.dtype.kind in "biuf" and arr.size == 1:
+            return float(arr.reshape(()))
+    return value
+
+
+def _parts(value: Any, names) -> list:
+    """The outputs of a result that has several (named), else the result itself as one."""
+    if isinstance(value, tuple | list) and names and len(value) == len(names):
+        return list(value)
+    return [value]
+
+
+def agrees_with(exercise: dict, got: Any, made: Any, expected: Any) -> int:
+    """How far the learner's output on one case is the mistake's: 2 when equal up to round-off
+    (ten times the exercise's tolerance, a float for a one-element array), 1 when equal on every
+    output the mistake gets wrong (the learner may have another bug in another output), else 0."""
+    if isinstance(made, Raised) or isinstance(got, Raised):
+        same = isinstance(made, Raised) and isinstance(got, Raised)
+        return 2 if same and made.type_name == got.type_name else 0
+    rtol, atol = max(10 * exercise["rtol"], 1e-5), max(10 * exercise["atol"], 1e-8)
+    got, made, expected = _plain(got), _plain(made), _plain(expected)
+
+    def same(x, y) -> bool:
+        try:
+            return compare(x, y, rtol, atol) is None
+        except Exception:  # noqa: BLE001 - whatever the learner returned
+            return False
+
+    if same(got, made):
+        return 2
+    names = exercise.get("outputs")
+    advisory = set(exercise.get("advisory") or ())
+    g, m, e = _parts(got, names), _parts(made, names), _parts(expected, names)
+    if len(g) == 1 or not len(g) == len(m) == len(e):
+        return 0
+    affected = [i for i in range(len(e)) if names[i] not in advisory and not same(m[i], e[i])]
+    return 1 if affected and all(same(g[i], m[i]) for i in affected) else 0
 
 
 def match_mistake(exercise: dict, cases: list[dict], outputs: list) -> dict | None:
-    """The catalogued mistake whose outputs the learner reproduced on every case, if any."""
-    for info in exercise["mistakes"]:
+    """The catalogued mistake that best explains the failing cases, if one explains any.
+
+    A mistake explains a failing case when the learner's output there is the mistake's (see
+    ``agrees_with``). The one that explains most failing cases (a case it explains on every
+    output counting twice), then contradicts fewest, is named, with the cases it explains (``"cases"``,
+    1-based) and whether it explains them all (``"all"``)."""
+    failing = [
+        i
+        for i, (got, case) in enumerate(zip(outputs, cases))
+        if judge(exercise, got, case["expected"], batch_size(case["args"])) is not None
+    ]
+    best, best_key = None, None
+    for order, info in enumerate(exercise["mistakes"]):
         name = info["name"]
-        agrees = [
-            judge(exercise, got, case["mistakes"][name]) is None
-            for got, case in zip(outputs, cases)
-            if name in case["mistakes"]
-        ]
-        if agrees and all(agrees):
-            return info
-    return None
+        explained, whole, against = [], 0, 0
+        for i, (got, case) in enumerate(zip(outputs, cases)):
+            if name not in case["mistakes"]:
+                continue
+            made = case["mistakes"][name]
+            agreement = agrees_with(exercise, got, made, case["expected"])
+            if agreement and i in failing:
+                explained.append(i)
+                whole += agreement == 2
+            elif not agreement and (i not in failing or judge(exercise, made, case["expected"])):
+                against += 1
+        if not explained:
+            continue
+        rank = (len(explained) + whole, -against, -order)
+        if best_key is None or rank > best_key:
+            best_key = rank
+            complete = against == 0 and explained == failing
+            best = {
+                **info,
+                "cases": [i + 1 for i in explained],
+                "other": [i + 1 for i in failing if i not in explained],
+                "all": complete,
+            }
+    return best
 
 
-def mistake_lines(info: dict) -> list[str]:
-    return [f"Known mistake: {info['name']}.", f"Hint: {info['hint']}"]
+def _numbers(cases: list[int]) -> str:
+    text = ", ".join(str(c) for c in cases[:-1])
+    return f"{text} and {cases[-1]}" if text else str(cases[-1])
+
+
+def mistake_lines(info: dict, public: int | None = None) -> list[str]:
+    """ "Known mistake: ..." and its hint; when it explains only some of the failing public
+    cases, which ones, and which fail in another way too."""
+    lines = [f"Known mistake: {info['name']}."]
+    cases = [c for c in info.get("cases") or () if public is None or c <= public]
+    if cases and not info.get("all", True):
+        other = [c for c in info.get("other") or () if public is None or c <= public]
+        text = f"  (your answers are this mistake's on public case{'s' * (len(cases) > 1)} "
+        text += _numbers(cases)
+        if other:
+            text += (
+                f"; on public case{'s' * (len(other) > 1)} {_numbers(other)} they are wrong in "
+                "another way too: look for a second problem, such as an edge case)"
+            )
+        else:
+            text += ")"
+        lines.append(text)
+    lines.append(f"Hint: {info['hint']}")
+    return lines
+
+
+def case_note(exercise: dict, case: dict, wrong: str | None = None) -> str:
+    """The case's note, as " (note)", without a part that speaks of an output other than the one
+    that is wrong ("...: dx must have that shape too" when dw is the wrong one)."""
+    note = case["note"] or ""
+    head, sep, tail = note.partition(": ")
+    names = [n for n in exercise.get("outputs") or () if re.search(rf"\b{re.escape(n)}\b", tail)]
+    if sep and names and not (wrong and any(wrong.split("[")[0].strip() == n for n in names)):
+        note = head
+    return f" ({note})" if note else ""
+
+
+TIMEOUT_CAUSES = (
+    "What usually causes it: a loop that never ends (a `while` whose condition never changes), "
+    "or a Python loop over every element where one NumPy operation on the whole array would do."
+)
+
+
+def case_lines(
+    exercise: dict,
+    index: int,
+    got: Any,
+    mismatch: Mismatch,
+    where: str,
+    hidden: bool,
+) -> list[str]:
+    """The account of one failing case: what happened (a wrong answer, an error, a time-out), the
+    call (public cases only) and how the answer differs. ``where`` is e.g. "public case 2 of 3"."""
+    name = exercise["name"]
+    case = exercise["cases"][index]
+    wrong = None if isinstance(got, Raised) or mismatch is None else mismatch.where
+    where = f"{where}{case_note(exercise, case, wrong)}"
+    call = [] if hidden else [f"Call: {format_args(exercise, case)}"]
+    if isinstance(got, Raised) and got.type_name == "TimeoutError":
+        return [f"{name} did not finish in time on {where}: {got.message}.", TIMEOUT_CAUSES, *call]
+    if isinstance(got, Raised) and got.type_name == "InputChanged":
+        return [got.message, f"  (on {where})", *call]
+    if isinstance(got, Raised) and "its cell raised" in got.message:
+        return [f"{name} could not be checked on {where}: {got.message}", *call]
+    if isinstance(got, Raised):
+        head = f"{name} raised {got.type_name} on {where}"
+        if hidden:
+            return [f"{head}, instead of returning an answer."]
+        return [f"{head}, instead of returning an answer:", f"  {got.message[:300]}", *call]
+    lines = [f"{name} gives a wrong answer on {where}.", *call]
+    return lines + mismatch.lines(reveal_values=not hidden)
 
 
 def failure_lines(exercise: dict, outcome: Outcome, hidden: bool) -> list[str]:
     """What a failed check says: which case, how the answer differs, the mistake it matches.
     A hidden case is named by its note alone: never its inputs nor the expected values."""
-    case = exercise["cases"][outcome.case_index]
-    note = f" ({case['note']})" if case["note"] else ""
-    where = f"{outcome.case_index + 1} of {outcome.total}{note}."
-    if hidden:
-        lines = [f"{exercise['name']} fails hidden test {where}"]
-    else:
-        lines = [
-            f"{exercise['name']} gives a wrong answer on public case {where}",
-            f"Call: {format_args(exercise, case)}",
-        ]
-    lines += outcome.failure.lines(reveal_values=not hidden)
+    kind = "hidden test" if hidden else "public case"
+    where = f"{kind} {outcome.case_index + 1} of {outcome.total}"
+    lines = case_lines(
+        exercise, outcome.case_index, outcome.got, outcome.failure, where, hidden=hidden
+    )
     if outcome.mistake:
-        lines += mistake_lines(outcome.mistake)
+        lines += mistake_lines(outcome.mistake, public=None if not hidden else 0)
     return lines
 
 

@@ -97,7 +97,111 @@ def rel_error(got: np.ndarray, exp: np.ndarray) -> float:
     return float(err.max()) if err.size else 0.0
 
 
-def diagnose(got: np.ndarray, exp: np.ndarray, rtol: float, atol: float, batch: int | None):
+def input_quantities(args) -> dict[str, float]:
+    """Numbers of a case's inputs a wrong result is often off by: sizes and squared norms."""
+    out: dict[str, float] = {}
+    arrays = [a for a in args or () if isinstance(a, np.ndarray) and a.dtype.kind in "biuf"]
+    for k, a in enumerate(arrays):
+        which = "the input" if len(arrays) == 1 else f"input {k + 1} (shape {a.shape})"
+        if a.ndim >= 1 and a.shape[0] > 1:
+            out.setdefault(f"N = {a.shape[0]}, the number of rows of {which}", a.shape[0])
+        if a.ndim >= 2 and a.shape[1] > 1:
+            out.setdefault(f"D = {a.shape[1]}, the number of columns of {which}", a.shape[1])
+        if a.ndim >= 2 and a.size > 1:
+            out.setdefault(f"N*D = {a.size}, the number of elements of {which}", a.size)
+        if a.ndim == 1 and a.size > 1:
+            out.setdefault(f"{a.size}, the length of {which}", a.size)
+        sq = float(np.sum(np.asarray(a, dtype=float) ** 2))
+        if np.isfinite(sq) and sq > 0 and not np.isclose(sq, 1.0):
+            out.setdefault(f"{sq:.6g}, the squared norm (sum of squares) of {which}", sq)
+            out.setdefault(f"{np.sqrt(sq):.6g}, the norm of {which}", float(np.sqrt(sq)))
+    return out
+
+
+SIMPLE = (2.0, 3.0, 4.0, 10.0, 100.0)
+
+
+def constant_factor(got, exp, mask, rtol, atol, batch, quantities) -> str | None:
+    """ "Your result is the expected one times c" when every element agrees on c up to round-off,
+    with c named when it is N, 1/N, a size or a squared norm of the inputs."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratios = got[mask].astype(float) / exp[mask].astype(float)
+    if not np.isfinite(ratios).all():
+        return None
+    ratio = float(np.median(ratios))
+    if not np.isfinite(ratio) or ratio == 0 or np.isclose(ratio, 1.0, rtol=1e-3):
+        return None
+    loose = max(rtol, 1e-4)
+    if not (
+        np.allclose(ratios, ratio, rtol=loose, atol=0)
+        and np.allclose(got, exp * ratio, rtol=loose, atol=max(atol, 1e-8))
+    ):
+        return None
+    named = {**({f"N = {batch}, the batch size": batch} if batch and batch > 1 else {})}
+    named.update(quantities or {})
+    for label, q in named.items():
+        for value, text in ((q, label), (1 / q, f"1/({label})")):
+            if np.isclose(ratio, value, rtol=loose):
+                if label.startswith("N = ") and "batch size" in label:
+                    what = (
+                        f"a missing division by N = {batch}?"
+                        if value == q
+                        else f"divided by the batch size N = {batch} once too often?"
+                    )
+                    short_text = "N (the batch size)" if value == q else "1/N"
+                    return (
+                        f"your result is the expected one times a constant factor {ratio:.6g} "
+                        f"= {short_text}: {what}"
+                    )
+                return (
+                    f"your result is the expected one times a constant factor {ratio:.6g} = "
+                    f"{text}: a division or multiplication by it too many or too few?"
+                )
+    # one number divided by another is always "a constant factor": name it only when several
+    # elements agree on it, or when it is one a learner would recognise
+    simple = [f"{v:g}" for v in SIMPLE if np.isclose(abs(ratio), v, rtol=loose)]
+    simple += [f"1/{v:g}" for v in SIMPLE if np.isclose(abs(ratio), 1 / v, rtol=loose)]
+    if int(mask.sum()) < 2 and not simple:
+        return None
+    text = f"your result is the expected one times a constant factor {ratio:.6g}"
+    if simple and not np.isclose(abs(ratio), float(eval_simple(simple[0])), rtol=1e-9):
+        text += f" (about {'-' if ratio < 0 else ''}{simple[0]}, up to round-off)"
+    elif not np.allclose(ratios, ratio, rtol=1e-9, atol=0):
+        text += " (up to round-off)"
+    return text
+
+
+def eval_simple(text: str) -> float:
+    return 1 / float(text[2:]) if text.startswith("1/") else float(text)
+
+
+def largest_difference(got: np.ndarray, exp: np.ndarray, rtol: float, atol: float) -> list[str]:
+    """Where the answer is furthest off, in plain numbers: the difference, both values, and what a
+    relative error is relative to."""
+    if not (_numeric(got) and _numeric(exp)) or got.shape != exp.shape or not got.size:
+        return []
+    with np.errstate(invalid="ignore", over="ignore"):
+        diff = np.abs(got.astype(complex if got.dtype.kind == "c" else float) - exp)
+    if np.isnan(diff).any():  # the NaN is the story (see diagnose), not a number's size
+        return []
+    at = tuple(int(i) for i in np.unravel_index(np.nanargmax(diff), diff.shape))
+    shown = list(at) if got.ndim else []
+    return [
+        f"largest difference {float(diff[at]):.3g}, at index {shown}: expected "
+        f"{short(exp[at])}, got {short(got[at])}",
+        f"largest relative error {rel_error(got, exp):.3g}, that is |got - expected| / "
+        f"(|got| + |expected|) (allowed: {atol:g} + {rtol:g} x |expected|)",
+    ]
+
+
+def diagnose(
+    got: np.ndarray,
+    exp: np.ndarray,
+    rtol: float,
+    atol: float,
+    batch: int | None,
+    quantities: dict | None = None,
+):
     """Name the shape of an error when it has one a learner can act on."""
     if not (_numeric(got) and _numeric(exp)):
         return None
@@ -116,28 +220,9 @@ def diagnose(got: np.ndarray, exp: np.ndarray, rtol: float, atol: float, batch: 
     if got.shape == exp.shape and exp.size:
         mask = np.abs(exp) > atol
         if mask.any():
-            ratios = got[mask].astype(float) / exp[mask].astype(float)
-            ratio = float(np.median(ratios))
-            # one number divided by another is always "a constant factor": name it only when
-            # several elements agree on it, or when it is one a learner would recognise
-            telling = int(mask.sum()) >= 2 or any(
-                np.isclose(ratio, r) for r in (2.0, 0.5, batch or 2.0, 1 / (batch or 2.0))
-            )
-            if (
-                telling
-                and np.isfinite(ratio)
-                and ratio != 0
-                and np.allclose(ratios, ratio, rtol=1e-6)
-                and np.allclose(got, exp * ratio, rtol=rtol, atol=atol)
-                and not np.isclose(ratio, 1.0)
-            ):
-                text = f"your result is the expected one times a constant factor {ratio:.6g}"
-                if batch and batch > 1:
-                    if np.isclose(ratio, batch):
-                        text += f" = N (the batch size): a missing division by N = {batch}?"
-                    elif np.isclose(ratio, 1 / batch):
-                        text += f" = 1/N: divided by the batch size N = {batch} once too often?"
-                return text
+            factor = constant_factor(got, exp, mask, rtol, atol, batch, quantities)
+            if factor:
+                return factor
         close = _close(got, exp, rtol, atol)
         wrong = int((~close).sum())
         if 0 < wrong <= max(1, exp.size // 10) and exp.size >= 10:
@@ -162,6 +247,7 @@ def compare(
     batch: int | None = None,
     names: tuple[str, ...] | None = None,
     advisory: tuple[str, ...] | None = None,
+    quantities: dict | None = None,
 ) -> Mismatch | None:
     """None if ``got`` matches ``exp`` within tolerance, else the first mismatch found.
 
@@ -193,7 +279,7 @@ def compare(
         for i, (g, e) in enumerate(zip(got, exp)):
             label = names[i] if names and i < len(names) else f"[{i}]"
             sub = f"{where} {label}".strip() if names else f"{where}{label}"
-            found = compare(g, e, rtol, atol, sub, batch)
+            found = compare(g, e, rtol, atol, sub, batch, quantities=quantities)
             if found and advisory and label in advisory:
                 notes += advisory_notes(sub, g, e)
             elif found and first is None:
@@ -214,7 +300,9 @@ def compare(
         if missing:
             return Mismatch(where, f"missing key(s) {missing}")
         for k in exp:
-            found = compare(got[k], exp[k], rtol, atol, f"{where}[{k!r}]", batch)
+            found = compare(
+                got[k], exp[k], rtol, atol, f"{where}[{k!r}]", batch, quantities=quantities
+            )
             if found:
                 return found
         return None
@@ -273,16 +361,21 @@ def compare(
         return Mismatch(
             where,
             f"expected {short(exp_arr[()])}, got {short(got_arr[()])}",
-            [f"relative error {rel_error(got_arr, exp_arr):.3g} (rtol={rtol:g}, atol={atol:g})"],
-            diagnose(got_arr.reshape(1), exp_arr.reshape(1), rtol, atol, batch),
+            [
+                f"off by {abs(float(got_arr) - float(exp_arr)):.3g}, that is "
+                f"{rel_error(got_arr, exp_arr):.3g} of |expected| + |got| "
+                f"(allowed: {atol:g} + {rtol:g} x |expected|)"
+            ]
+            if _numeric(got_arr) and _numeric(exp_arr)
+            else [],
+            diagnose(got_arr.reshape(1), exp_arr.reshape(1), rtol, atol, batch, quantities),
         )
     index = tuple(int(i) for i in np.argwhere(~close)[0]) if got_arr.ndim else ()
     g, e = got_arr[index], exp_arr[index]
     details = [
         f"expected {describe(exp_arr)}, got {describe(got_arr)}",
         f"first difference at index {list(index)}: expected {short(e)}, got {short(g)}",
-        f"largest relative error {rel_error(got_arr, exp_arr):.3g} "
-        f"(tolerance rtol={rtol:g}, atol={atol:g})",
+        *largest_difference(got_arr, exp_arr, rtol, atol),
     ]
     if exp_arr.size <= 24:
         details.insert(1, f"expected {short(exp_arr)}")
@@ -291,5 +384,5 @@ def compare(
         where,
         f"{int((~close).sum())} of {close.size} values differ",
         details,
-        diagnose(got_arr, exp_arr, rtol, atol, batch),
+        diagnose(got_arr, exp_arr, rtol, atol, batch, quantities),
     )

@@ -9,6 +9,9 @@ so both are judged by the same yardstick.
 
 from __future__ import annotations
 
+import copy
+import inspect
+
 import numpy as np
 
 
@@ -19,7 +22,16 @@ def call(fns, args, kwargs):
 
 def call_float(fns, args, kwargs):
     """Call the graded function and return its result as a float (a scalar answer)."""
-    return float(np.asarray(fns[0](*args, **kwargs)))
+    value = fns[0](*args, **kwargs)
+    try:
+        return float(np.asarray(value))
+    except (TypeError, ValueError):
+        who = getattr(fns[0], "__name__", "the function")
+        size = np.size(value) if isinstance(value, np.ndarray | list | tuple) else None
+        fix = ": float(...) or .item() turns a one-element array into one" if size == 1 else ""
+        raise TypeError(
+            f"{who} should return a number; it returned {describe(value)}{fix}"
+        ) from None
 
 
 def describe(value) -> str:
@@ -70,3 +82,86 @@ def with_values(call: str, names, args, kwargs=None) -> str:
     lines = [call] + [f"  {n} = {short(a)}" for n, a in zip(names, args)]
     lines += [f"  {k} = {short(v)}" for k, v in (kwargs or {}).items()]
     return "\n".join(lines)
+
+
+class InputChanged(AssertionError):
+    """A graded function changed an argument its statement says to leave unchanged."""
+
+
+def argument_names(fn, args: tuple, kwargs: dict) -> list[tuple[str, object]]:
+    """``(name, value)`` of each argument of the call, by ``fn``'s parameter names when it has them."""
+    try:
+        bound = inspect.signature(fn).bind(*args, **kwargs)
+        return list(bound.arguments.items())
+    except (TypeError, ValueError):
+        return [(f"argument {i + 1}", a) for i, a in enumerate(args)] + list(kwargs.items())
+
+
+def what_changed(name: str, after, before) -> str | None:
+    """How ``after`` differs from the copy ``before`` taken before the call, or None."""
+    if isinstance(before, np.ndarray):
+        if not isinstance(after, np.ndarray) or after.shape != before.shape:
+            return f"{name} changed shape"
+        if before.dtype.kind in "fc":  # a perturbation undone in another order is still undone
+            kept = np.isclose(after, before, rtol=1e-12, atol=0, equal_nan=True)
+        else:
+            kept = after == before
+        if not np.all(kept):
+            return f"{int(np.sum(~kept))} of {before.size} values of {name} changed"
+        return None
+    if isinstance(before, dict):
+        if not isinstance(after, dict):
+            return f"{name} is no longer a dict"
+        if after.keys() != before.keys():
+            added = [k for k in after if k not in before]
+            removed = [k for k in before if k not in after]
+            return (
+                f"{name} {'gained keys ' + repr(added) if added else 'lost keys ' + repr(removed)}"
+            )
+        for k in before:
+            found = what_changed(f"{name}[{k!r}]", after[k], before[k])
+            if found:
+                return found
+        return None
+    if isinstance(before, list):
+        if not isinstance(after, list) or len(after) != len(before):
+            return f"{name} changed length"
+        for i, (a, b) in enumerate(zip(after, before)):
+            found = what_changed(f"{name}[{i}]", a, b)
+            if found:
+                return found
+    return None
+
+
+WATCHED = (np.ndarray, dict, list)
+
+
+def keeping(driver, names: tuple[str, ...]):
+    """``driver``, failing a call that changes one of the arguments ``names`` (``("*",)``: any)
+    in place. The arguments are copied before the call and compared with the copies after it."""
+
+    def run(fns, args, kwargs):
+        fn = fns[0]
+        watched = [
+            (n, v)
+            for n, v in argument_names(fn, args, kwargs)
+            if isinstance(v, WATCHED) and (names == ("*",) or n in names)
+        ]
+        saved = [(n, v, copy.deepcopy(v)) for n, v in watched]
+        result = driver(fns, args, kwargs)
+        for n, v, before in saved:
+            change = what_changed(n, v, before)
+            if change:
+                who = getattr(fn, "__name__", "the function")
+                raise InputChanged(
+                    f"{who} changed its argument {n} in place: {change}. Leave the caller's "
+                    f"{n} as it was: build new arrays (x = x - step, not x -= step or "
+                    "x[...] = ...); a dict's .copy() is new but shares the arrays inside it."
+                )
+        return result
+
+    describe_call = getattr(driver, "describe_call", None)
+    if describe_call is not None:
+        run.describe_call = describe_call
+    run.__name__ = getattr(driver, "__name__", "driver")
+    return run

@@ -46,7 +46,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from . import build, course
-from .checks import format_args, judge, match_mistake
+from .checks import case_lines, judge, match_mistake
 from .sandbox import confine, notebook
 from .serialize import Raised, decode, encode, load
 
@@ -184,7 +184,7 @@ def verdict(ex: dict, outputs: list) -> dict:
     """Pass or fail of one exercise, judged here from the outputs the runner sent back."""
     failure = None
     for i, (case, got) in enumerate(zip(ex["cases"], outputs)):
-        found = judge(ex, got, case["expected"], batch_of(case["args"]))
+        found = judge(ex, got, case["expected"], batch_of(case["args"]), case["args"])
         if found:
             failure = (i, found, got)
             break
@@ -201,27 +201,16 @@ def verdict(ex: dict, outputs: list) -> dict:
     if failure is None:
         return result
     i, mismatch, got = failure
-    case = ex["cases"][i]
     # what the class report counts: the checker's own diagnosis, kept apart from the message
     result["summary"] = mismatch.summary
     result["diagnosis"] = mismatch.diagnosis
     result["raised"] = got.type_name if isinstance(got, Raised) else None
     result["blank"] = all(isinstance(o, Raised) and o.type_name == BLANK for o in outputs)
-    note = f" ({case['note']})" if case["note"] else ""
     if i < ex["public"]:
-        lines = [f"{ex['name']} gives a wrong answer on public case {i + 1}{note}."]
-        lines.append(f"Call: {format_args(ex, case)}")
-        if isinstance(got, Raised):
-            lines.append(f"It raised {got.type_name}: {got.message[:300]}")
-        else:
-            lines += mismatch.lines(reveal_values=True)
+        lines = case_lines(ex, i, got, mismatch, f"public case {i + 1}", hidden=False)
     else:
-        k = i - ex["public"]
-        lines = [f"{ex['name']} fails hidden test {k + 1} of {len(outputs) - ex['public']}{note}."]
-        if isinstance(got, Raised):
-            lines.append(f"It raised {got.type_name}.")
-        else:
-            lines += mismatch.lines(reveal_values=False)
+        k, hidden = i - ex["public"], len(outputs) - ex["public"]
+        lines = case_lines(ex, i, got, mismatch, f"hidden test {k + 1} of {hidden}", hidden=True)
     info = match_mistake(ex, ex["cases"], outputs)
     if info:
         result["mistake"], result["hint"] = info["name"], info["hint"]
@@ -288,7 +277,8 @@ def grade_one(task: dict) -> dict:
                 label = plan.labels[i] if 0 <= i < len(plan.labels) else f"cell {i}"
                 if not rec.get("ok"):
                     error = str(rec.get("error"))[:80]
-                    detail["cells"].append(f"{label} raised {error}")
+                    said = str(rec.get("message") or error)[:400]
+                    detail["cells"].append(f"{label} raised {said}")
                     if error == "TimeoutError":
                         flags.append(f"{label} stopped at the {limits.cell_seconds:g} s cell bound")
                     if error == "MemoryError":

@@ -56,6 +56,13 @@ def callable_path(fn) -> str:
 
 
 def resolve_callable(path: str):
+    """The function ``"module:qualname"`` names; a driver ending in ``?keeps=a,b`` (or ``*``) is
+    wrapped so that a call that changes those arguments in place fails (``drivers.keeping``)."""
+    path, _, keeps = path.partition("?keeps=")
+    if keeps:
+        from .drivers import keeping
+
+        return keeping(resolve_callable(path), tuple(keeps.split(",")))
     module, _, qualname = path.partition(":")
     obj = importlib.import_module(module)
     for part in qualname.split("."):

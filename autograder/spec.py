@@ -79,6 +79,7 @@ def exercise(
     private_cache: bool = False,
     rtol: float = 1e-6,
     atol: float = 1e-9,
+    keeps_inputs: bool | Sequence[str] = False,
 ) -> Exercise:
     """Declare the checks of the graded function or class ``name``.
 
@@ -94,7 +95,14 @@ def exercise(
         fail a right backward pass because of a wrong forward one.
     private_cache: the function returns ``(out, cache)`` and what goes in the cache is the
         learner's design; when a later exercise calls it, only ``out`` is held against the record.
+    keeps_inputs: the statement says to leave the inputs unchanged: True for every argument, or the
+        names of those to watch. The check copies them before each call and compares after it; a
+        change fails the case with a message naming the argument ("update changed its argument
+        params in place: ..."), in the public check and at grading alike (``drivers.keeping``).
     """
+    if keeps_inputs:
+        watched = "*" if keeps_inputs is True else ",".join(keeps_inputs)
+        driver = f"{driver}?keeps={watched}"
     if name in REGISTRY:
         raise ValueError(f"exercise {name!r} is declared twice")
     if set(advisory) - set(outputs or ()):

@@ -1056,6 +1056,7 @@ exercise(
     ],
     rtol=1e-6,
     atol=1e-8,
+    keeps_inputs=("x",),
 )
 
 # %% nbgrader={"grade": true, "grade_id": "jacobian-tests", "locked": true, "points": 3, "schema_version": 3, "solution": false}

@@ -759,6 +759,12 @@ def _update_same_keys(params, grads, lr):
     return {name: value - lr * grads[name] for name, value in params.items()}
 
 
+def _update_in_place(params, grads, lr):
+    for name in params:
+        params[name] -= lr * grads["d" + name]
+    return params
+
+
 def _update_cases(rng):
     out = []
     for d, h, n_y, lr, note in [
@@ -825,7 +831,15 @@ exercise(
             _update_same_keys,
             "the gradient of params['W1'] is stored under 'dW1': use grads['d' + name].",
         ),
+        mistake(
+            "changed params in place",
+            _update_in_place,
+            "params[name] -= lr * grads['d' + name] overwrites the caller's arrays: the training "
+            "loop (and anyone comparing old and new parameters) loses the old ones. Build a new "
+            "dict: {name: value - lr * grads['d' + name] for name, value in params.items()}.",
+        ),
     ],
+    keeps_inputs=("params", "grads"),
 )
 
 # %% nbgrader={"grade": true, "grade_id": "update-tests", "locked": true, "points": 2, "schema_version": 3, "solution": false}

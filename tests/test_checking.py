@@ -156,3 +156,67 @@ def test_the_call_line_shows_the_calls_the_check_makes():
     assert "then b.backward()" in format_args(ex, ex["cases"][0])
     ex = module_data("00_orientation")["exercises"]["normalize_rows"]
     assert format_args(ex, ex["cases"][0]).startswith("normalize_rows([[")
+
+
+def test_a_constant_factor_up_to_round_off_is_named():
+    rng = np.random.default_rng(1)
+    exp = rng.normal(size=(4, 3)) + 2.0
+    got = exp * 0.5 * (1 + 1e-6 * rng.standard_normal(exp.shape))  # 1.000005 where 2 expected
+    assert "constant factor 0.5" in compare(got, exp).diagnosis
+    assert "about 1/2, up to round-off" in compare(got, exp).diagnosis
+    one = compare(1.000005, 2.0).diagnosis
+    assert one and "constant factor" in one
+
+
+def test_a_factor_that_is_a_quantity_of_the_inputs_is_named_as_such():
+    from autograder.compare import input_quantities
+
+    x = np.arange(1.0, 13.0).reshape(4, 3)
+    exp = x / 7.0
+    q = input_quantities((x,))
+    assert "N*D = 12, the number of elements" in compare(exp * 12, exp, quantities=q).diagnosis
+    assert "D = 3, the number of columns" in compare(exp / 3, exp, quantities=q).diagnosis
+    sq = float(np.sum(x**2))
+    assert "the squared norm" in compare(exp * sq, exp, quantities=q).diagnosis
+
+
+def test_the_largest_difference_says_where_and_what_a_relative_error_is_relative_to():
+    exp = np.array([-0.74, 0.5, 0.1])
+    got = np.array([-0.18, 0.5, 0.1])
+    text = "\n".join(compare(got, exp).lines())
+    assert "largest difference 0.56, at index [0]: expected -0.74, got -0.18" in text
+    assert "|got - expected| / (|got| + |expected|)" in text
+
+
+def test_a_case_note_about_another_output_is_not_shown():
+    from autograder.checks import case_note
+
+    ex = {"outputs": ["dx", "dw", "db"]}
+    case = {"note": "x of rank 4, shape (2, 1, 2, 3): dx must have that shape too"}
+    assert case_note(ex, case, "dw") == " (x of rank 4, shape (2, 1, 2, 3))"
+    assert case_note(ex, case, "dx") == f" ({case['note']})"
+    assert case_note(ex, {"note": "N=2: a small batch"}, "dw") == " (N=2: a small batch)"
+
+
+def test_an_exercise_that_raised_is_not_said_to_give_a_wrong_answer():
+    from autograder.checks import case_lines, module_data
+
+    ex = module_data("00_orientation")["exercises"]["normalize_rows"]
+    lines = case_lines(ex, 0, Raised("ZeroDivisionError", "division by zero"), None, "x", False)
+    assert lines[0].startswith("normalize_rows raised ZeroDivisionError on x")
+    assert "wrong answer" not in "\n".join(lines)
+    slow = case_lines(ex, 0, Raised("TimeoutError", "one call took longer than 5 s"), None, "x", 1)
+    assert "a loop that never ends" in "\n".join(slow)
+
+
+def test_an_argument_changed_in_place_is_named():
+    from autograder.drivers import InputChanged, call, keeping
+
+    def scale(params, k):
+        params["w"] *= k
+        return params
+
+    driver = keeping(call, ("params",))
+    with pytest.raises(InputChanged, match=r"scale changed its argument params in place: .*w"):
+        driver((scale,), ({"w": np.ones(3)}, 2.0), {})
+    assert driver((lambda params, k: {"w": params["w"] * k},), ({"w": np.ones(3)}, 2.0), {})

@@ -65,6 +65,34 @@ def bounded(seconds: float, fn, *args):
         signal.setitimer(signal.ITIMER_REAL, 0)
 
 
+def said(error: BaseException, source: str, index: int) -> str:
+    """Python's own account of a cell's error: its type, message and line (with the code)."""
+    lines = source.splitlines()
+    if isinstance(error, SyntaxError):
+        line = error.lineno or 0
+        text = (error.text or (lines[line - 1] if 0 < line <= len(lines) else "")).strip()
+        return f"{type(error).__name__}: {error.msg} (line {line}: {text[:120]})"
+    line = 0
+    tb = error.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == f"<cell {index}>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    where = f" (line {line}: {lines[line - 1].strip()[:120]})" if 0 < line <= len(lines) else ""
+    return f"{type(error).__name__}: {str(error)[:300]}{where}"
+
+
+def not_defined(name: str, cells: list[str], failed: dict[int, str]) -> str:
+    """Why a graded name is missing: the cell meant to define it raised (and what it said)."""
+    import re
+
+    defines = re.compile(rf"^\s*(def|class)\s+{re.escape(name)}\b|^\s*{re.escape(name)}\s*=", re.M)
+    for index, text in failed.items():
+        if defines.search(cells[index]):
+            return f"{name} is not defined, because its cell raised {text}"
+    return f"{name} is not defined"
+
+
 def main() -> None:
     main_pid = os.getpid()
     job_fd, out_fd = int(sys.argv[1]), int(sys.argv[2])
@@ -83,14 +111,25 @@ def main() -> None:
     import numpy as np  # noqa: F401 - loaded before the student's code, like the setup cell would
 
     ns: dict = {"__name__": "__main__", "__builtins__": __builtins__}
+    failed: dict[int, str] = {}  # cell index -> what Python said, with the line
     for index, source in enumerate(job["cells"]):
         try:
             code = compile(source, f"<cell {index}>", "exec")
             bounded(job["bounds"][index], exec, code, ns)
         except CellTimeout:
+            failed[index] = f"TimeoutError: it ran past {job['bounds'][index]:g} s"
             emit({"kind": "cell", "index": index, "ok": False, "error": "TimeoutError"})
         except BaseException as error:  # noqa: BLE001 - a failing cell never stops the run
-            emit({"kind": "cell", "index": index, "ok": False, "error": type(error).__name__})
+            failed[index] = said(error, source, index)
+            emit(
+                {
+                    "kind": "cell",
+                    "index": index,
+                    "ok": False,
+                    "error": type(error).__name__,
+                    "message": failed[index],
+                }
+            )
         else:
             emit({"kind": "cell", "index": index, "ok": True})
 
@@ -103,7 +142,7 @@ def main() -> None:
         timed_out = False
         for case_index, case in enumerate(ex["cases"]):
             if missing:
-                result = Raised("NameError", f"{missing[0]} is not defined")
+                result = Raised("NameError", not_defined(missing[0], job["cells"], failed))
             elif timed_out:
                 result = Raised("TimeoutError", "skipped after an earlier case timed out")
             else:
@@ -116,7 +155,9 @@ def main() -> None:
                     result = bounded(job["call_seconds"], driver, fns, args, kwargs)
                 except CellTimeout:
                     timed_out = True
-                    result = Raised("TimeoutError", f"took longer than {job['call_seconds']} s")
+                    result = Raised(
+                        "TimeoutError", f"one call took longer than {job['call_seconds']:g} s"
+                    )
                 except BaseException as error:  # noqa: BLE001
                     result = Raised(type(error).__name__, str(error)[:500])
             try:
