@@ -236,3 +236,38 @@ def test_make_build_keeps_an_edited_notebook(tmp_path):
     assert f"kept them in workspace/{MODULE}/{MODULE}.ipynb" in done.stdout, done.stdout
     assert kept.read_bytes() == work
     assert notebook.read_bytes() == released(MODULE).read_bytes()
+
+
+# --- make lab ------------------------------------------------------------------------------------
+
+
+def test_make_lab_syncs_and_opens_the_workspace_in_the_learners_view(repo, monkeypatch, capsys):
+    curriculum, ws = repo
+    launched = {}
+    monkeypatch.setattr(workspace, "default_config_dir", lambda: ws.parent / "learner-config")
+    monkeypatch.setattr(os, "execve", lambda exe, cmd, env: launched.update(cmd=cmd, env=env))
+    workspace.main(["lab", "--curriculum", str(curriculum), "--workspace", str(ws), "--allow-root"])
+    assert f"Added to {ws.resolve()}: {MODULE}" in capsys.readouterr().out
+    assert (ws / MODULE / f"{MODULE}.ipynb").exists()
+    assert launched["cmd"][0].endswith("jupyter-lab")
+    assert f"--ServerApp.root_dir={ws}" in launched["cmd"] and "--allow-root" in launched["cmd"]
+    config = ws.parent / "learner-config"
+    assert launched["env"]["JUPYTER_CONFIG_PATH"].split(os.pathsep)[0] == str(config)
+    page = json.loads((config / "labconfig" / "page_config.json").read_text())
+    for plugin in workspace.INSTRUCTOR_PLUGINS:
+        assert page["disabledExtensions"][plugin] and page["lockedExtensions"][plugin]
+    assert "@jupyter/nbgrader:validate-assignment" not in page["disabledExtensions"]
+    server = json.loads((config / "jupyter_server_config.json").read_text())
+    off = server["ServerApp"]["jpserver_extensions"]
+    assert off == {name: False for name in workspace.INSTRUCTOR_SERVER_EXTENSIONS}
+
+
+def test_the_makefile_runs_the_two_views():
+    learner = subprocess.run(
+        ["make", "-n", "lab"], cwd=course.ROOT, capture_output=True, text=True
+    ).stdout
+    instructor = subprocess.run(
+        ["make", "-n", "lab-instructor"], cwd=course.ROOT, capture_output=True, text=True
+    ).stdout
+    assert "-m autograder.workspace lab" in learner
+    assert "jupyter lab --ServerApp.root_dir=." in instructor

@@ -73,6 +73,16 @@ def test_learner_visit_dev_env(tmp_path, browser_page, artifacts, one_hot_source
             assert status(f"{lab.url}/nbgrader_version?version=0.9.6") == 200, "Validate's side"
             lp.shot("learner-view")
             learner_walkthrough(lp, lab.url, NOTEBOOK, one_hot_source)
+
+            # a demo cell after unfinished exercises: one line, no traceback, no empty axes
+            demo = lp.code_cell("distances = pairwise_sq_dists(")
+            lp.run_cell(demo)
+            assert lp.outputs(demo).strip() == (
+                "This cell needs normalize_rows and pairwise_sq_dists: finish those exercises "
+                "and run their cells first."
+            )
+            expect(demo.locator("img")).to_have_count(0)
+            lp.shot("needs-message", demo)
     finally:
         lp.lap("total")
         keep_evidence(lp, tmp_path / "jupyter")
@@ -91,13 +101,17 @@ def test_learner_visit_dev_env(tmp_path, browser_page, artifacts, one_hot_source
 
 
 def test_instructor_view(tmp_path, browser_page, artifacts):
-    """As ``make lab-instructor`` runs it: the repository's root, nbgrader's tools all there."""
+    """As ``make lab-instructor`` runs it: a course root (nbgrader_config.py and a release; a
+    copy, since opening a notebook leaves checkpoints beside it), nbgrader's tools all there."""
     from playwright.sync_api import expect
 
     lp = LabPage(browser_page, artifacts)
     page = browser_page
+    root = tmp_path / "course"
+    shutil.copytree(course.CURRICULUM / MODULE, root / "curriculum" / MODULE)
+    shutil.copy(course.ROOT / "nbgrader_config.py", root)
     try:
-        with jupyter_lab(course.ROOT, BIN, tmp_path / "jupyter", cwd=course.ROOT) as lab:
+        with jupyter_lab(root, BIN, tmp_path / "jupyter", cwd=root) as lab:
             page.goto(f"{lab.url}/lab/tree/curriculum/{NOTEBOOK}?reset")
             page.locator(".jp-NotebookPanel").first.wait_for(timeout=180_000)
             lp.menu("Nbgrader", "Formgrader")
