@@ -1,5 +1,6 @@
-"""Learner notebooks, run as a learner first meets them: they fail only at their stubs, and
-nbgrader's Validate says every graded cell fails (its exit code would say nothing)."""
+"""Learner notebooks, run as a learner first meets them: they fail only at their stubs (a demo
+cell after a stub says in one line which exercise to finish: ``autograder.needs``), and nbgrader's
+Validate says every graded cell fails (its exit code would say nothing)."""
 
 import shutil
 
@@ -55,7 +56,7 @@ def test_learner_notebook_fails_only_at_stubs_and_validate_says_so(validated):
         for err in errs:
             if err.ename == STUB_ERROR and kind == "test":
                 assert "is not written yet" in err.evalue
-            elif err.ename == NEEDS_ERROR and kind is None:
+            elif err.ename == NEEDS_ERROR and kind == "code":
                 # a demo cell after a stub: one line naming the exercise, no traceback
                 assert len(err.traceback) == 1, err.traceback
                 assert err.traceback[0].startswith("This cell needs "), err.traceback
