@@ -395,7 +395,7 @@ plt.show()
 
 
 # %%
-needs("he_init", "l2_penalty", "dropout_forward", "dropout_backward")
+needs("he_init")
 
 
 def init_network(layer_sizes, init, rng):
@@ -513,7 +513,7 @@ def draw_run(ax_curves, ax_boundary, history, probs, title):
 # would not. Xavier and He start at a sensible loss and train at once.
 
 # %%
-needs("xavier_init", "he_init", "l2_penalty", "dropout_forward", "dropout_backward")
+needs("xavier_init", "he_init")
 fig, ax = plt.subplots(figsize=(6, 3.2))
 for name, init in tqdm(schemes.items(), desc="initialisations"):
     _, run = train_network(init, num_epochs=150, desc=name)
@@ -531,7 +531,7 @@ plt.show()
 # between training and validation performance is **variance**, or **overfitting**.
 
 # %%
-needs("he_init", "l2_penalty", "dropout_forward", "dropout_backward")
+needs("he_init")
 baseline_params, baseline = train_network(desc="no regularisation")
 fig, (ax_curves, ax_boundary) = plt.subplots(1, 2, figsize=(11, 3.8))
 draw_run(ax_curves, ax_boundary, baseline, boundary(baseline_params), "no regularisation")
@@ -704,7 +704,7 @@ check_hidden("09_regularization", "l2_penalty", l2_penalty)
 # and both losses stay high (that is **bias**).
 
 # %%
-needs("he_init", "l2_penalty", "dropout_forward", "dropout_backward")
+needs("he_init", "l2_penalty")
 l2_strengths = [1e-3, 3e-3, 1e-2, 3e-2, 1e-1]
 runs = {"none": (baseline, boundary(baseline_params))}
 for reg in tqdm(l2_strengths, desc="L2 strengths"):

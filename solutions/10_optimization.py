@@ -971,7 +971,7 @@ def smooth(values, width=10):
 
 
 # %%
-needs("sgd", "sgd_momentum", "rmsprop", "adam", "batchnorm_forward", "batchnorm_backward")
+needs("sgd", "sgd_momentum", "rmsprop", "adam")
 contenders = {
     "SGD, η=0.1": (sgd, {"learning_rate": 0.1}),
     "momentum, η=0.05": (sgd_momentum, {"learning_rate": 0.05}),
@@ -1165,7 +1165,7 @@ plt.show()
 
 
 # %%
-needs("sgd_momentum", "cosine_decay", "batchnorm_forward", "batchnorm_backward")
+needs("sgd_momentum", "cosine_decay")
 
 
 def noisy_descent(config, steps=300, schedule=None, noise=2.0, seed=0):
