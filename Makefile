@@ -12,7 +12,7 @@ CHROMIUM ?= /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 ASSIGNMENT ?=
 
-.PHONY: all install lab build module test lint format nbval pytest browser chromium bench bench-grading grade feedback export collect clean
+.PHONY: all install lab lab-instructor build module test lint format nbval pytest browser chromium bench bench-grading grade feedback export collect clean
 
 all: build
 
@@ -24,9 +24,17 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-## learners: open the course in JupyterLab
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+## learners: your own copy of the course in workspace/ (filled from curriculum/, never written
+## over: a new release of a module you started is put beside your notebook), in JupyterLab
+## without the instructor's tools, as on Binder
 lab: install
-	$(BIN)/jupyter lab --ServerApp.root_dir=curriculum $(if $(filter 0,$(shell id -u)),--allow-root,)
+	$(PY) -m autograder.workspace lab $(ALLOW_ROOT)
+
+## instructors: JupyterLab at the repository's root with nbgrader's menus and formgrader
+lab-instructor: install
+	$(BIN)/jupyter lab --ServerApp.root_dir=. $(ALLOW_ROOT)
 
 ## authors: rebuild learner notebooks and check data from solutions/ (only modules that changed)
 build: install

@@ -6,6 +6,10 @@ For each module it writes
 - autograder/data/NN.json: public cases with the reference's and the mistakes' outputs;
 - curriculum/NN/NN.ipynb: the learner notebook, by ``nbgrader generate_assignment``.
 
+A curriculum notebook that is not the one the last build released (someone worked in it) is
+never lost: before releasing over it, the build copies it into the learner's workspace and says
+where (``autograder.workspace.keep_edits``).
+
 The reference runs here and at grading time only; what reaches the learner is its outputs on
 public inputs.
 """
@@ -15,6 +19,7 @@ from __future__ import annotations
 import argparse
 import ast
 import contextlib
+import importlib
 import io
 import json
 import os
@@ -240,6 +245,35 @@ def generate_assignment(module: str) -> None:
         raise RuntimeError(f"nbgrader generate_assignment {module} failed")
 
 
+def released_sha(module: str) -> str | None:
+    """The digest of the learner notebook the last build released (None before the first)."""
+    try:
+        return json.loads(public_data_path(module).read_text()).get("notebook_sha256")
+    except (OSError, ValueError):
+        return None
+
+
+def keep_edits(module: str) -> None:
+    """Copy an edited curriculum notebook into the workspace before it is released over."""
+    # imported by name: the workspace's code makes no module's data, so it stays out of the tool
+    # digest (``imported`` follows import statements) and changing it rebuilds nothing
+    workspace = importlib.import_module("autograder.workspace")
+    kept = workspace.keep_edits(course.CURRICULUM, WORKSPACE, module, released_sha(module))
+    if kept is not None:
+        print(
+            f"{module}: curriculum/{module}/{module}.ipynb had edits this build did not make; "
+            f"kept them in {shown(kept)} before releasing the new version over it (`make lab` "
+            "opens the workspace)"
+        )
+
+
+WORKSPACE = course.ROOT / "workspace"
+
+
+def shown(path: Path) -> str:
+    return str(path.relative_to(course.ROOT) if path.is_relative_to(course.ROOT) else path)
+
+
 def build(modules: list[str], force: bool = False) -> None:
     for module in modules:
         current = is_current(module)
@@ -247,6 +281,7 @@ def build(modules: list[str], force: bool = False) -> None:
         if current and not force:
             print(f"{module}: up to date")
             continue
+        keep_edits(module)
         generate_assignment(module)
         public["notebook_sha256"] = course.sha256(release_path(module))
         dump(public, public_data_path(module))

@@ -1,7 +1,8 @@
 """Where a learner stands: every exercise of every module, run against its public check.
 
-``show_progress()`` in any course notebook reads the learner's *saved* notebooks in the curriculum
-folder, runs each module's setup cells and the learner's exercise cells in a fresh Python process,
+``show_progress()`` in any course notebook reads the learner's *saved* notebooks in the folder of
+modules that notebook sits in (the workspace that ``make lab`` opens, ``workspace/``; on Binder
+too), runs each module's setup cells and the learner's exercise cells in a fresh Python process,
 calls each exercise's public check (``autograder.Checker``) and shows a table of module, exercise,
 points and status: pass, fail or not started. Nothing is sent anywhere and no server is needed.
 
@@ -9,7 +10,8 @@ The learner's code runs in a separate process with a time limit on every cell an
 an infinite loop, an ``exit()`` or a crash costs one exercise its row, never the table: a step that
 overruns is interrupted, and a process that stops answering is killed and a new one carries on
 with the modules that are left. Hidden tests are not run: passing a public check is necessary for
-the points, not sufficient.
+the points, not sufficient. It also says when a module the learner started has a new release
+(``autograder.workspace``), and where the new version is.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ class Report:
     rows: list[Row] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)  # module -> why it has no rows
     seconds: float = 0.0
+    notices: list[str] = field(default_factory=list)  # new releases, where the work is kept
 
     @property
     def modules(self) -> list[str]:
@@ -98,9 +101,10 @@ class Report:
 
     def __str__(self) -> str:
         if not self.modules:
-            return f"No course modules found in {self.folder}."
+            return "\n".join([*self.notices, f"No course modules found in {self.folder}."])
         width = max([len("exercise")] + [len(r.exercise) for r in self.rows])
-        lines = [f"Progress in {self.folder} (public checks of your saved notebooks)", ""]
+        lines = [*(f"Note: {n}" for n in self.notices), *([""] if self.notices else [])]
+        lines += [f"Progress in {self.folder} (public checks of your saved notebooks)", ""]
         for module in self.modules:
             lines.append(f"{module}: {self.headline(module)}")
             for r in self.shown(module):
@@ -125,6 +129,11 @@ class Report:
         cell = "padding:2px 10px;text-align:left;"
         out = [
             '<div class="course-progress">',
+            *(
+                '<p class="course-notice" style="border-left:4px solid #bf8700;'
+                f'padding:4px 8px;background:#fff8c5">{esc(n)}</p>'
+                for n in self.notices
+            ),
             '<table style="border-collapse:collapse">',
             f'<thead><tr><th style="{cell}">module</th><th style="{cell}">exercise</th>'
             f'<th style="{cell}">points</th><th style="{cell}">status</th>'
@@ -182,10 +191,25 @@ def default_folder(start: Path | None = None) -> Path:
     kept in the curriculum folder itself finds the modules beside it.
     """
     here = Path(start or Path.cwd()).resolve()
-    for folder in (here.parent, here):
+    for folder in (here.parent, here, here / "workspace", here / "curriculum"):
         if module_dirs(folder):
             return folder
     return here.parent
+
+
+def notices(folder: Path) -> list[str]:
+    """What the learner must hear about where their work is: new releases of the modules they
+    started (in a workspace), or that they work in the curriculum a build or a pull replaces."""
+    from . import workspace
+
+    found = workspace.pending(folder)
+    if folder.name == "curriculum" and (folder.parent / "solutions").is_dir():
+        found.append(
+            "these are the released notebooks in curriculum/, which `make build` and `git pull` "
+            "replace (a build first keeps your edits in workspace/). Work in workspace/, which "
+            "`make lab` opens: nothing ever writes over a notebook there."
+        )
+    return found
 
 
 def defines(source: str, name: str) -> bool:
@@ -489,7 +513,7 @@ def progress(folder: str | Path | None = None, timeout: float = 20.0, bar: bool 
     """
     start = time.perf_counter()
     folder = Path(folder).resolve() if folder is not None else default_folder()
-    report = Report(folder)
+    report = Report(folder, notices=notices(folder))
     jobs, planned = [], {}
     for module_dir in module_dirs(folder):
         job, rows, note = plan(module_dir)
@@ -555,14 +579,18 @@ def main(argv=None) -> None:
     import argparse
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("folder", nargs="?", help="the curriculum folder (default: ./curriculum)")
+    parser.add_argument(
+        "folder", nargs="?", help="the folder of modules (default: ./workspace, else ./curriculum)"
+    )
     parser.add_argument("--timeout", type=float, default=20.0, help="seconds per cell or check")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         worker()
         return
-    folder = args.folder or ("curriculum" if Path("curriculum").is_dir() else None)
+    folder = args.folder or next(
+        (f for f in ("workspace", "curriculum") if module_dirs(Path(f))), None
+    )
     print(progress(folder, args.timeout, bar=sys.stderr.isatty()))
 
 

@@ -32,7 +32,7 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
 
-from autograder import load_checks, todo
+from autograder import load_checks, needs, todo
 
 check = load_checks("00_orientation")
 
@@ -483,6 +483,7 @@ check_hidden("00_orientation", "pairwise_sq_dists", pairwise_sq_dists)
 # rather than their ink.
 
 # %%
+needs("normalize_rows", "pairwise_sq_dists")
 distances = pairwise_sq_dists(normalize_rows(X_test), normalize_rows(X_train))
 nearest = np.argmin(distances, axis=1)
 knn_accuracy = np.mean(y_train[nearest] == y_test)
@@ -493,6 +494,7 @@ print(f"1-nearest-neighbour test accuracy: {knn_accuracy:.3f}")
 # vector is the share of each class in the training set:
 
 # %%
+needs("one_hot")
 targets = one_hot(y_train, 10)
 plt.figure(figsize=(5, 2))
 plt.bar(range(10), targets.mean(axis=0))

@@ -41,7 +41,7 @@ import numpy as np
 from sklearn.datasets import load_digits
 from tqdm.auto import tqdm
 
-from autograder import load_checks, todo
+from autograder import load_checks, needs, todo
 
 check = load_checks("01_linear_algebra")
 
@@ -207,6 +207,7 @@ check_hidden("01_linear_algebra", "project_onto", project_onto)
 # right angle.
 
 # %%
+needs("project_onto")
 u, v = np.array([1.0, 3.0]), np.array([4.0, 1.5])
 shadow = project_onto(u, v)
 print("projection:", shadow, "| leftover . v =", round(float((u - shadow) @ v), 12))
@@ -400,6 +401,7 @@ check_hidden("01_linear_algebra", "matmul_loops", matmul_loops)
 # log-log plot the loop time is a straight line of slope 3.
 
 # %%
+needs("matmul_loops")
 rng = np.random.default_rng(0)
 sizes = [8, 16, 32, 64, 96]
 loop_times, builtin_times = [], []
@@ -641,6 +643,7 @@ check_hidden("01_linear_algebra", "rotation_matrix", rotation_matrix)
 # by a rotation is a linear map too:
 
 # %%
+needs("rotation_matrix")
 R30, R45 = rotation_matrix(np.pi / 6), rotation_matrix(np.pi / 4)
 print("det R =", round(float(np.linalg.det(R30)), 12))
 print("R^T R = I:", np.allclose(R30.T @ R30, np.eye(2)))
@@ -856,6 +859,7 @@ check_hidden("01_linear_algebra", "gram_schmidt", gram_schmidt)
 # $A = QR$: the **QR factorisation**, NumPy's `np.linalg.qr`, which least-squares solvers use.
 
 # %%
+needs("gram_schmidt")
 A_cols = np.random.default_rng(2).normal(size=(5, 3))
 Q_cols = gram_schmidt(A_cols)
 R_coef = Q_cols.T @ A_cols
@@ -1185,6 +1189,7 @@ check_hidden("01_linear_algebra", "pca", pca)
 # later ones add finer and finer detail.
 
 # %%
+needs("pca")
 digits_mean = X_digits.mean(axis=0)
 Z_digits, components_digits, ratio_digits = pca(X_digits, 64)
 
@@ -1206,6 +1211,7 @@ plt.show()
 # variance the first $k$ components keep: far fewer than 64 numbers keep most of it.
 
 # %%
+needs("pca")
 kept = np.cumsum(ratio_digits)
 k_90 = int(np.searchsorted(kept, 0.90)) + 1
 fig, (ax_bars, ax_curve) = plt.subplots(1, 2, figsize=(11, 3.2))
@@ -1226,6 +1232,7 @@ plt.show()
 # common first look at any new data set.)
 
 # %%
+needs("pca")
 plt.figure(figsize=(6, 5))
 points = plt.scatter(Z_digits[:, 0], Z_digits[:, 1], c=y_digits, cmap="tab10", s=6)
 plt.colorbar(points, ticks=range(10), label="digit")
@@ -1244,6 +1251,9 @@ plt.show()
 
 
 # %%
+needs("pca")
+
+
 def show_reconstruction(k=5):
     rebuilt = digits_mean + Z_digits[:, :k] @ components_digits[:k]
     error = np.mean((rebuilt - X_digits) ** 2)

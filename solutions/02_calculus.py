@@ -39,7 +39,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from tqdm.auto import tqdm
 
-from autograder import load_checks, numerics, todo
+from autograder import load_checks, needs, numerics, todo
 
 check = load_checks("02_calculus")
 
@@ -233,6 +233,7 @@ check_hidden("02_calculus", "numerical_derivative", numerical_derivative)
 # line, and it is exactly $h^2$ here because $f''' = 6$ and $\frac{h^2}{6} \cdot 6 = h^2$.
 
 # %%
+needs("numerical_derivative")
 for h in [0.1, 0.01, 0.001]:
     slope = numerical_derivative(cube, 2.0, h)
     print(f"h = {h:<6}  centred difference {slope:.9f}   error {slope - 12.0:.1e}")
@@ -256,6 +257,7 @@ for h in [0.1, 0.01, 0.001]:
 # or 2 on the right (truncation).
 
 # %%
+needs("numerical_derivative")
 x0 = 1.0
 exact = wave_prime(x0)
 hs = np.logspace(-15, 0, 61)
@@ -307,6 +309,9 @@ print(f"centred: best h ~ {best_centred:.0e}, error {centred_errors.min():.1e}")
 
 
 # %%
+needs("numerical_derivative")
+
+
 def explore_step(h=1e-2):
     t = np.linspace(-2 * h, 2 * h, 401)
     missed = wave(x0 + t) - wave(x0) - exact * t  # what the tangent line misses
@@ -357,6 +362,7 @@ step_explorer = widgets.interact(
 # Your `numerical_derivative` of a slice finds the same numbers:
 
 # %%
+needs("numerical_derivative")
 print("df/dx at (1, 2):", numerical_derivative(lambda x: x**2 + 3 * x * 2.0, 1.0, 1e-5))
 print("df/dy at (1, 2):", numerical_derivative(lambda y: 1.0 + 3 * 1.0 * y, 2.0, 1e-5))
 
@@ -550,6 +556,7 @@ check_hidden("02_calculus", "numerical_gradient", numerical_gradient)
 # function you wrote here. The two agree:
 
 # %%
+needs("numerical_gradient")
 rng = np.random.default_rng(0)
 W_demo = rng.normal(size=(3, 4))
 yours = numerical_gradient(lambda W: float(np.sum(np.tanh(W) ** 2)), W_demo)
@@ -569,6 +576,9 @@ print(
 
 
 # %%
+needs("numerical_gradient")
+
+
 def himmelblau(p):
     x, y = p
     return (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2
@@ -613,6 +623,7 @@ plt.show()
 # points find the four minima (module 04 is all about this loop):
 
 # %%
+needs("numerical_gradient")
 learning_rate = 0.01
 num_steps = 200
 starts = np.array([[0.0, 0.0], [-1.0, 1.0], [-0.5, -1.0], [1.0, -1.0]])
@@ -807,6 +818,9 @@ check_hidden("02_calculus", "grad_check", grad_check)
 
 
 # %%
+needs("numerical_gradient", "grad_check")
+
+
 def himmelblau_grad(p):
     x, y = p
     u, v = x**2 + y - 11, x + y**2 - 7
@@ -922,6 +936,9 @@ check_hidden("02_calculus", "chain_rule_derivative", chain_rule_derivative)
 
 
 # %%
+needs("numerical_derivative", "chain_rule_derivative")
+
+
 def sin_of_square(x):
     return np.sin(x**2)
 
@@ -1079,6 +1096,9 @@ check_hidden("02_calculus", "jacobian", jacobian)
 
 
 # %%
+needs("jacobian")
+
+
 def squaring(v):
     a, b = v
     return np.array([a**2 - b**2, 2 * a * b])
@@ -1131,6 +1151,7 @@ linearisation_viewer = widgets.interact(
 # flows back through it. Module 09 calls this a **saturated** unit.)
 
 # %%
+needs("jacobian")
 rng = np.random.default_rng(2)
 W_layer = 0.3 * rng.normal(size=(4, 6))
 b_layer = np.array([0.0, 0.5, 3.0, -0.5])
@@ -1397,6 +1418,7 @@ check_hidden("02_calculus", "matmul_backward", matmul_backward)
 # returns.
 
 # %%
+needs("grad_check", "quadratic_form_grad", "matmul_backward")
 rng = np.random.default_rng(3)
 X_check = rng.normal(size=(5, 3))
 W_check = rng.normal(size=(3, 2))
@@ -1428,6 +1450,7 @@ print(
 # $\nabla L = 2X^\top(X\mathbf{w} - \mathbf{y})$, the gradient that linear regression descends.
 
 # %%
+needs("grad_check", "quadratic_form_grad", "matmul_backward")
 X_data = rng.normal(size=(20, 3))
 y_data = X_data @ np.array([1.0, -2.0, 0.5]) + 0.1 * rng.normal(size=20)
 

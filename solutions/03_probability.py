@@ -35,7 +35,7 @@ import numpy as np
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
-from autograder import load_checks, todo
+from autograder import load_checks, needs, todo
 
 check = load_checks("03_probability")
 
@@ -377,6 +377,7 @@ check_hidden("03_probability", "gaussian_mle", gaussian_mle)
 # thousands of examples of deep learning, the difference is negligible.
 
 # %%
+needs("gaussian_mle")
 true_var = 4.0
 sizes = [2, 3, 5, 10, 20, 50]
 average_estimate = []
@@ -570,6 +571,7 @@ check_hidden("03_probability", "kl_divergence", kl_divergence)
 # outcome that $p$ produces, while $D_{\mathrm{KL}}(q \| p)$ stays finite.
 
 # %%
+needs("kl_divergence")
 fair = np.array([0.5, 0.5])
 models = np.stack([p_heads[1:-1], 1 - p_heads[1:-1]], axis=1)  # (199, 2)
 forward = kl_divergence(np.broadcast_to(fair, models.shape), models)
@@ -723,6 +725,7 @@ check_hidden("03_probability", "cross_entropy", cross_entropy)
 # why a classifier trained with cross-entropy learns to hedge when it is unsure.
 
 # %%
+needs("cross_entropy")
 right_prob = np.linspace(0.001, 1, 300)
 per_example = [cross_entropy(np.array([[p, 1 - p]]), np.array([0])) for p in right_prob]
 
@@ -864,6 +867,7 @@ check_hidden("03_probability", "softmax", softmax)
 # their next word this way; move the slider and watch the bars.
 
 # %%
+needs("softmax")
 animal_scores = np.array([3.0, 2.5, 1.0, 0.2, -1.0])
 animal_names = ["cat", "dog", "fox", "owl", "eel"]
 
@@ -1003,6 +1007,7 @@ check_hidden("03_probability", "logsumexp", logsumexp)
 # second form survives scores in the thousands:
 
 # %%
+needs("cross_entropy", "softmax", "logsumexp")
 scores = np.random.default_rng(5).normal(size=(6, 4)) * 3
 labels = np.array([0, 3, 1, 1, 2, 0])
 from_probs = cross_entropy(softmax(scores), labels)
@@ -1034,6 +1039,7 @@ print("from scores:       ", -np.mean(huge[np.arange(6), labels] - logsumexp(hug
 # doing the normalising, nothing is ever out of range.
 
 # %%
+needs("gaussian_mle", "cross_entropy", "softmax", "logsumexp")
 digits = load_digits()
 X_train, X_test, y_train, y_test = train_test_split(
     digits.data, digits.target, test_size=0.3, random_state=0, stratify=digits.target
@@ -1073,6 +1079,7 @@ print(
 # maximum-likelihood fit; the bars show the posterior of one test image.
 
 # %%
+needs("gaussian_mle", "cross_entropy", "softmax", "logsumexp")
 fig, axes = plt.subplots(1, 11, figsize=(13, 1.8), gridspec_kw={"width_ratios": [1] * 10 + [3]})
 for c in range(10):
     axes[c].imshow(class_means[c].reshape(8, 8), cmap="gray_r")

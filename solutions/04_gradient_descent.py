@@ -32,7 +32,7 @@ import numpy as np
 from sklearn.datasets import load_diabetes
 from tqdm.auto import tqdm
 
-from autograder import load_checks, todo
+from autograder import load_checks, needs, todo
 
 check = load_checks("04_gradient_descent")
 
@@ -263,6 +263,7 @@ check_hidden("04_gradient_descent", "mse_loss", mse_loss)
 # rush along $m$ to the valley floor, then crawl.
 
 # %%
+needs("mse_loss")
 X_bmi = bmi[:, None]  # (N, 1): one feature
 
 
@@ -425,6 +426,7 @@ check_hidden("04_gradient_descent", "normal_equation", normal_equation)
 # The best line through the BMI data, and the bottom of the valley. NumPy's `polyfit` agrees.
 
 # %%
+needs("mse_loss", "normal_equation")
 w_exact, b_exact = normal_equation(X_bmi, y)
 m_exact = w_exact[0]
 best_loss = line_loss(m_exact, b_exact)
@@ -603,6 +605,9 @@ check_hidden("04_gradient_descent", "gradient_descent", gradient_descent)
 
 
 # %%
+needs("mse_loss", "normal_equation", "gradient_descent")
+
+
 def line_grad(theta):
     """Gradient of the MSE of the line theta = (m, b) on the raw BMI data."""
     _, dm, db = mse_loss(theta[:1], theta[1], X_bmi, y)
@@ -823,6 +828,7 @@ check_hidden("04_gradient_descent", "standardize", standardize)
 # $\hat y = w \frac{x - \mu}{\sigma} + b' = \frac{w}{\sigma} x + \big(b' - \frac{w\mu}{\sigma}\big)$.
 
 # %%
+needs("mse_loss", "normal_equation", "gradient_descent", "standardize")
 bmi_scaled, bmi_mean, bmi_std = standardize(X_bmi)
 
 
@@ -868,6 +874,7 @@ plt.show()
 # each regime.
 
 # %%
+needs("mse_loss", "normal_equation", "gradient_descent", "standardize")
 pair = [feature_names.index("bmi"), feature_names.index("s5")]
 X_pair, _, _ = standardize(X_all[:, pair])
 hessian = 2 * X_pair.T @ X_pair / len(y)
@@ -1036,6 +1043,7 @@ check_hidden("04_gradient_descent", "r2_score", r2_score)
 # take the largest safe-ish learning rate and more steps.
 
 # %%
+needs("mse_loss", "normal_equation", "gradient_descent", "standardize", "r2_score")
 order = np.random.default_rng(4).permutation(len(y))
 train, test = order[:354], order[354:]
 X_train, train_mean, train_std = standardize(X_all[train])

@@ -42,7 +42,7 @@ from sklearn.datasets import load_breast_cancer
 from sklearn.model_selection import train_test_split
 from tqdm.auto import tqdm
 
-from autograder import load_checks, todo
+from autograder import load_checks, needs, todo
 
 check = load_checks("05_logistic_regression")
 
@@ -209,6 +209,7 @@ check_hidden("05_logistic_regression", "sigmoid", sigmoid)
 # $|z| > 5$: a neuron that is very sure of itself learns slowly. Keep that in mind for module 09.
 
 # %%
+needs("sigmoid")
 z_grid = np.linspace(-8, 8, 401)
 s = sigmoid(z_grid)
 plt.figure(figsize=(6, 3))
@@ -407,6 +408,7 @@ check_hidden("05_logistic_regression", "logistic_forward_backward", logistic_for
 # the data: the cost of a coin toss. That is where training starts.
 
 # %%
+needs("logistic_forward_backward")
 cost0, dw0, db0 = logistic_forward_backward(np.zeros(2), 0.0, X_toy, y_toy)
 print(f"cost at zero weights: {cost0:.4f} (log 2 = {np.log(2):.4f})")
 print("gradient there:", dw0, db0, "-> the weights will move against it")
@@ -553,6 +555,7 @@ check_hidden("05_logistic_regression", "train_logistic", train_logistic, logisti
 # $w \cdot x + b = 0$, where $\hat y = 0.5$.
 
 # %%
+needs("sigmoid", "train_logistic")
 w_toy, b_toy, costs_toy = train_logistic(X_toy, y_toy, lr=0.5, num_iters=200)
 print("w =", w_toy, " b =", round(b_toy, 4), " final cost =", round(costs_toy[-1], 4))
 
@@ -752,6 +755,7 @@ check_hidden("05_logistic_regression", "accuracy", accuracy)
 ### END HIDDEN TESTS
 
 # %%
+needs("sigmoid", "train_logistic", "predict", "accuracy")
 print(f"accuracy on the two clouds: {accuracy(y_toy, predict(w_toy, b_toy, X_toy)):.3f}")
 
 # %% [markdown]
@@ -769,6 +773,9 @@ print(f"accuracy on the two clouds: {accuracy(y_toy, predict(w_toy, b_toy, X_toy
 
 
 # %%
+needs("sigmoid", "train_logistic", "predict", "accuracy")
+
+
 def explore_training(learning_rate=0.5, num_iters=100):
     w, b, costs = train_logistic(X_toy, y_toy, learning_rate, num_iters)
     fig, (ax_cost, ax_map) = plt.subplots(1, 2, figsize=(10, 3.8))
@@ -836,6 +843,7 @@ print(
 # reached exactly the same weights as `train_logistic`.
 
 # %%
+needs("logistic_forward_backward", "train_logistic")
 learning_rate = 0.5
 num_iters = 500
 
@@ -860,6 +868,7 @@ plt.title("breast cancer: loss curves")
 plt.show()
 
 # %%
+needs("logistic_forward_backward", "train_logistic", "predict", "accuracy")
 train_accuracy = accuracy(y_train, predict(w_cancer, b_cancer, X_train))
 test_accuracy = accuracy(y_test, predict(w_cancer, b_cancer, X_test))
 print(f"training accuracy {train_accuracy:.3f}, test accuracy {test_accuracy:.3f}")
@@ -870,6 +879,7 @@ assert test_accuracy > 0.95, "one neuron should classify at least 95% of the tes
 # pushes the score towards "malignant". The largest ones:
 
 # %%
+needs("logistic_forward_backward", "train_logistic")
 order = np.argsort(np.abs(w_cancer))[::-1][:10]
 plt.figure(figsize=(6, 3.5))
 plt.barh([cancer.feature_names[i] for i in order][::-1], w_cancer[order][::-1])
@@ -885,6 +895,7 @@ plt.show()
 # bare label.
 
 # %%
+needs("sigmoid", "logistic_forward_backward", "train_logistic")
 test_probs = sigmoid(X_test @ w_cancer + b_cancer)
 plt.figure(figsize=(6, 2.8))
 bins = np.linspace(0, 1, 21)

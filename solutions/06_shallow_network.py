@@ -44,7 +44,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from tqdm.auto import tqdm
 
-from autograder import load_checks, todo
+from autograder import load_checks, needs, todo
 
 check = load_checks("06_shallow_network")
 
@@ -406,6 +406,7 @@ check_hidden("06_shallow_network", "forward", forward)
 # lines, but it knows nothing about the flower yet.
 
 # %%
+needs("init_params", "forward")
 untrained = init_params(2, 4, 1, seed=0)
 fig, ax = plt.subplots(figsize=(4.5, 4.5))
 plot_decision_boundary(
@@ -954,6 +955,9 @@ check_hidden("06_shallow_network", "predict", predict, forward)
 
 
 # %%
+needs("init_params", "forward", "compute_cost", "backward", "update", "predict")
+
+
 def fit(X, Y, n_h, learning_rate=1.2, num_iters=5000, seed=0, progress=True):
     """Train a one-hidden-layer network by batch gradient descent; returns (params, costs)."""
     params = init_params(X.shape[1], n_h, Y.shape[1], seed)
@@ -975,6 +979,7 @@ assert train_accuracy > 0.85 and test_accuracy > 0.85, "the network should learn
 assert test_accuracy > linear_accuracy + 0.2, "and beat logistic regression by far"
 
 # %%
+needs("init_params", "forward", "compute_cost", "backward", "update", "predict")
 fig, (ax_cost, ax_map) = plt.subplots(1, 2, figsize=(10, 4.2))
 ax_cost.plot(costs)
 ax_cost.set_xlabel("iteration")
@@ -996,6 +1001,7 @@ plt.show()
 # sum crossing zero.
 
 # %%
+needs("init_params", "forward", "compute_cost", "backward", "update", "predict")
 grid_1, grid_2 = np.meshgrid(np.linspace(-5, 5, 120), np.linspace(-5, 5, 120))
 grid = np.column_stack([grid_1.ravel(), grid_2.ravel()])
 _, grid_cache = forward(grid, params)
@@ -1026,6 +1032,7 @@ plt.show()
 #   module 09 is about fighting it.
 
 # %%
+needs("init_params", "forward", "compute_cost", "backward", "update", "predict")
 hidden_sizes = [1, 2, 3, 4, 5, 10, 20, 50]
 
 
@@ -1080,6 +1087,7 @@ size_explorer = widgets.interact(
 # columns of `W1` below are equal after 2,000 steps, and 4 units are no better than 1.
 
 # %%
+needs("forward", "backward", "update", "predict")
 same_start = {
     "W1": np.full((2, 4), 0.5),
     "b1": np.zeros(4),

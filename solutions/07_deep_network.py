@@ -42,7 +42,7 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 from tqdm.auto import tqdm
 
-from autograder import load_checks, todo
+from autograder import load_checks, needs, todo
 from autograder.numerics import numerical_gradient, rel_error
 
 check = load_checks("07_deep_network")
@@ -939,6 +939,7 @@ check_hidden(
 # smaller; an error near 1 means a bug, not round-off.
 
 # %%
+needs("FullyConnectedNet")
 rng = np.random.default_rng(0)
 small_net = FullyConnectedNet([6, 5], input_dim=8, num_classes=4, weight_scale=0.5, seed=1)
 X_small = rng.normal(size=(5, 2, 4))
@@ -1010,6 +1011,7 @@ def train(
 # at the test set would be cheating, and module 11 sets a separate *dev* set aside for that.)
 
 # %%
+needs("FullyConnectedNet")
 model = FullyConnectedNet([100], input_dim=64, num_classes=10, weight_scale=0.1, seed=0)
 start = time.perf_counter()
 history = train(model, X_train, y_train, X_test, y_test, learning_rate=0.05, num_epochs=10)
@@ -1019,6 +1021,7 @@ print(f"trained 10 epochs in {seconds:.1f} s, test accuracy: {test_accuracy:.3f}
 assert test_accuracy >= 0.97, "the network should read at least 97% of the test digits"
 
 # %%
+needs("FullyConnectedNet")
 steps_per_epoch = int(np.ceil(len(X_train) / 32))
 fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3))
 ax_loss.plot(np.arange(len(history["loss"])) / steps_per_epoch, history["loss"], lw=0.7)
@@ -1041,6 +1044,7 @@ plt.show()
 # ## 8. What does it get wrong?
 
 # %%
+needs("FullyConnectedNet")
 test_scores = model.loss(X_test)
 shifted = test_scores - test_scores.max(axis=1, keepdims=True)
 test_probs = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
@@ -1062,6 +1066,9 @@ plt.show()
 
 
 # %%
+needs("FullyConnectedNet")
+
+
 def show_mistake(k=0):
     i = wrong[k]
     fig, (ax_image, ax_bars) = plt.subplots(1, 2, figsize=(7, 2.4))
@@ -1089,6 +1096,7 @@ mistake_viewer = widgets.interact(
 # top of the chart is a loss on its way to infinity).
 
 # %%
+needs("FullyConnectedNet")
 learning_rates = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
 
 

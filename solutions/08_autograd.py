@@ -40,7 +40,7 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 from tqdm.auto import tqdm
 
-from autograder import load_checks, todo
+from autograder import load_checks, needs, todo
 from autograder.numerics import numerical_gradient
 
 check = load_checks("08_autograd")
@@ -599,6 +599,7 @@ check_hidden("08_autograd", "Value", Value, topological_order)
 # The $L = (ab + c)^2$ example of section 1, by your engine:
 
 # %%
+needs("Value")
 a, b, c = Value(2.0), Value(-3.0), Value(10.0)
 L = (a * b + c) ** 2
 L.backward()
@@ -612,6 +613,9 @@ print("dL/da =", a.grad, "| dL/db =", b.grad, "| dL/dc =", c.grad)
 
 
 # %%
+needs("Value")
+
+
 def sin(self):
     out = Value(math.sin(self.data), (self,), "sin")
 
@@ -635,6 +639,7 @@ print(
 # The derivative of $1.0001^{10000}\,x$ with respect to $x$ is $1.0001^{10000} \approx e$.
 
 # %%
+needs("topological_order", "Value")
 x = Value(1.0)
 y = x
 for _ in range(10_000):
@@ -654,6 +659,9 @@ print(f"{len(topological_order(y))} nodes, dy/dx = {x.grad:.6f}, e = {math.e:.6f
 
 
 # %%
+needs("topological_order", "Value")
+
+
 def draw_graph(root, labels, ax):
     """Draw the graph behind root, inputs on the left; labels names some of its nodes."""
     nodes = topological_order(root)
@@ -1311,6 +1319,9 @@ check_hidden(
 
 
 # %%
+needs("Tensor", "softmax_cross_entropy")
+
+
 class TensorNet:
     """{affine - relu} x (L - 1) - affine, on Tensors; parameters in self.params."""
 
@@ -1348,6 +1359,7 @@ class TensorNet:
 # (about $10^{-11}$) and hide what matters. It should be far below $10^{-6}$.
 
 # %%
+needs("Tensor", "softmax_cross_entropy")
 digits = load_digits()
 images_train, images_test, y_train, y_test = train_test_split(
     digits.images, digits.target, test_size=0.25, random_state=0, stratify=digits.target
@@ -1375,6 +1387,7 @@ for name, param in small.params.items():
 # engine (about a dozen nodes). The gradients agree to round-off.
 
 # %%
+needs("topological_order", "Value", "Tensor", "softmax_cross_entropy")
 tiny = TensorNet([6, 3, 4], weight_scale=0.5, seed=2)
 X_tiny, y_tiny = np.random.default_rng(3).normal(size=(2, 6)), np.array([1, 3])
 _, tensor_grads = tiny.loss(X_tiny, y_tiny)
@@ -1414,6 +1427,9 @@ for name, p in tiny.params.items():
 
 
 # %%
+needs("Tensor", "softmax_cross_entropy")
+
+
 def accuracy(net, X, y):
     return float(np.mean(np.argmax(net.scores(X).data, axis=1) == y))
 
@@ -1448,6 +1464,7 @@ print(f"trained in {time.perf_counter() - start:.1f} s, test accuracy {test_accu
 assert test_accuracy >= 0.97, "the network should read at least 97% of the test digits"
 
 # %%
+needs("Tensor", "softmax_cross_entropy")
 fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3))
 steps_per_epoch = len(history["loss"]) / len(history["val_acc"])
 ax_loss.plot(np.arange(len(history["loss"])) / steps_per_epoch, history["loss"], lw=0.7)
@@ -1467,6 +1484,7 @@ plt.show()
 # **Why arrays.** One gradient of that network for a single image, by each engine:
 
 # %%
+needs("topological_order", "Value", "Tensor", "softmax_cross_entropy")
 big = {
     name: [[Value(v) for v in row] for row in np.atleast_2d(p.data)]
     for name, p in net.params.items()

@@ -36,7 +36,7 @@ import numpy as np
 from sklearn.datasets import make_moons
 from tqdm.auto import tqdm
 
-from autograder import load_checks, todo
+from autograder import load_checks, needs, todo
 
 check = load_checks("09_regularization")
 
@@ -289,6 +289,7 @@ check_hidden("09_regularization", "he_init", he_init)
 # squashes a little at every layer.
 
 # %%
+needs("xavier_init", "he_init")
 schemes = {
     "zeros": zeros_init,
     "large (std 1)": large_init,
@@ -320,6 +321,7 @@ plt.show()
 # steady.
 
 # %%
+needs("xavier_init", "he_init")
 fig, (ax_tanh, ax_relu) = plt.subplots(1, 2, figsize=(11, 3.6))
 layers = np.arange(1, 11)
 for name, init in list(schemes.items())[1:]:
@@ -393,6 +395,9 @@ plt.show()
 
 
 # %%
+needs("he_init")
+
+
 def init_network(layer_sizes, init, rng):
     """[W1, b1, W2, b2, ...]: weights from init(fan_in, fan_out, rng), zero biases."""
     params = []
@@ -508,6 +513,7 @@ def draw_run(ax_curves, ax_boundary, history, probs, title):
 # would not. Xavier and He start at a sensible loss and train at once.
 
 # %%
+needs("xavier_init", "he_init")
 fig, ax = plt.subplots(figsize=(6, 3.2))
 for name, init in tqdm(schemes.items(), desc="initialisations"):
     _, run = train_network(init, num_epochs=150, desc=name)
@@ -525,6 +531,7 @@ plt.show()
 # between training and validation performance is **variance**, or **overfitting**.
 
 # %%
+needs("he_init")
 baseline_params, baseline = train_network(desc="no regularisation")
 fig, (ax_curves, ax_boundary) = plt.subplots(1, 2, figsize=(11, 3.8))
 draw_run(ax_curves, ax_boundary, baseline, boundary(baseline_params), "no regularisation")
@@ -697,6 +704,7 @@ check_hidden("09_regularization", "l2_penalty", l2_penalty)
 # and both losses stay high (that is **bias**).
 
 # %%
+needs("he_init", "l2_penalty")
 l2_strengths = [1e-3, 3e-3, 1e-2, 3e-2, 1e-1]
 runs = {"none": (baseline, boundary(baseline_params))}
 for reg in tqdm(l2_strengths, desc="L2 strengths"):
@@ -910,6 +918,7 @@ check_hidden("09_regularization", "dropout_forward", dropout_forward)
 # training should match the mean of the input, whatever the keep probability.
 
 # %%
+needs("dropout_forward")
 ones = np.ones((1000, 100))
 for p in [0.9, 0.5, 0.2]:
     out, _ = dropout_forward(ones, p, "train", np.random.default_rng(0))
@@ -1035,6 +1044,7 @@ check_hidden("09_regularization", "dropout_backward", dropout_backward, dropout_
 # dives to 0, and the validation loss climbs much less.
 
 # %%
+needs("he_init", "l2_penalty", "dropout_forward", "dropout_backward")
 for keep in tqdm([0.8, 0.6, 0.4], desc="keep probabilities"):
     params, history = train_network(keep=keep, desc=f"dropout keep {keep}")
     runs[f"dropout keep {keep}"] = (history, boundary(params, keep))
@@ -1057,6 +1067,7 @@ plt.show()
 # ($\lambda = 0.1$).
 
 # %%
+needs("he_init", "l2_penalty", "dropout_forward", "dropout_backward")
 run_names = list(runs)
 
 
@@ -1220,6 +1231,7 @@ check_hidden("09_regularization", "early_stopping_epoch", early_stopping_epoch)
 # finds the bottom of the valley.
 
 # %%
+needs("he_init", "l2_penalty", "dropout_forward", "dropout_backward", "early_stopping_epoch")
 stop_epoch_default = early_stopping_epoch(baseline["val_loss"], 20)
 print(f"patience 20: best epoch {stop_epoch_default}")
 
@@ -1247,6 +1259,7 @@ patience_explorer = widgets.interact(
 )
 
 # %%
+needs("he_init", "l2_penalty", "dropout_forward", "dropout_backward", "early_stopping_epoch")
 early_params, early = train_network(num_epochs=stop_epoch_default + 1, desc="early stopped")
 fig, (ax_curves, ax_boundary) = plt.subplots(1, 2, figsize=(11, 3.8))
 draw_run(ax_curves, ax_boundary, early, boundary(early_params), "early stopped")

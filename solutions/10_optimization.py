@@ -43,7 +43,7 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 from tqdm.auto import tqdm
 
-from autograder import load_checks, todo
+from autograder import load_checks, needs, todo
 
 check = load_checks("10_optimization")
 
@@ -809,6 +809,9 @@ check_hidden("10_optimization", "adam", adam)
 
 
 # %%
+needs("sgd", "sgd_momentum", "rmsprop", "adam")
+
+
 def descend(update, config, steps):
     """Path of `update` from START on the ravine: an array (steps + 1, 2)."""
     w, config = START.copy(), dict(config)
@@ -968,6 +971,7 @@ def smooth(values, width=10):
 
 
 # %%
+needs("sgd", "sgd_momentum", "rmsprop", "adam")
 contenders = {
     "SGD, η=0.1": (sgd, {"learning_rate": 0.1}),
     "momentum, η=0.05": (sgd_momentum, {"learning_rate": 0.05}),
@@ -1137,6 +1141,7 @@ check_hidden("10_optimization", "cosine_decay", cosine_decay)
 # Your schedule next to a step decay, over a run of 400 steps:
 
 # %%
+needs("cosine_decay")
 schedule_steps = np.arange(400)
 step_schedule = 0.1 * 0.1 ** (schedule_steps // 150)
 plt.figure(figsize=(6, 2.6))
@@ -1160,6 +1165,9 @@ plt.show()
 
 
 # %%
+needs("sgd_momentum", "cosine_decay")
+
+
 def noisy_descent(config, steps=300, schedule=None, noise=2.0, seed=0):
     """Momentum SGD on the ravine with noisy gradients; returns the path (steps + 1, 2)."""
     rng = np.random.default_rng(seed)
@@ -1595,6 +1603,7 @@ check_hidden("10_optimization", "batchnorm_backward", batchnorm_backward, batchn
 # and look at the spread of each hidden layer's pre-activations, with and without your layer.
 
 # %%
+needs("batchnorm_forward", "batchnorm_backward")
 deep_dims = [64, 64, 64, 64, 64, 64, 10]
 probe_rows = np.random.default_rng(1).choice(len(X_train), 256, replace=False)
 
@@ -1633,6 +1642,7 @@ plt.show()
 # all the work.
 
 # %%
+needs("sgd_momentum", "batchnorm_forward", "batchnorm_backward")
 bn_rates = [0.01, 0.03, 0.1, 0.2, 0.4]
 deep_runs = {}
 for rate in tqdm(bn_rates, desc="learning rates"):
@@ -1668,6 +1678,9 @@ plt.show()
 
 
 # %%
+needs("sgd_momentum", "batchnorm_forward", "batchnorm_backward")
+
+
 def show_deep_runs(learning_rate=0.1):
     plt.figure(figsize=(7, 3))
     for batchnorm, color in ((False, "tab:red"), (True, "tab:green")):

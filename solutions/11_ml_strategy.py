@@ -37,7 +37,7 @@ import numpy as np
 from sklearn.datasets import load_digits
 from tqdm.auto import tqdm
 
-from autograder import load_checks, todo
+from autograder import load_checks, needs, todo
 
 check = load_checks("11_ml_strategy")
 
@@ -243,6 +243,7 @@ check_hidden("11_ml_strategy", "train_dev_test_split", train_dev_test_split)
 # the shares exact).
 
 # %%
+needs("train_dev_test_split")
 digits = load_digits()
 X_all = digits.data / 16.0
 y_all = digits.target
@@ -274,6 +275,9 @@ plt.show()
 
 
 # %%
+needs("train_dev_test_split")
+
+
 def train_softmax(X, y, lr=0.5, reg=1e-3, steps=200, num_classes=10, desc=None):
     """Softmax regression by gradient descent; returns (W (D, C), b (C,))."""
     W = np.zeros((X.shape[1], num_classes))
@@ -430,6 +434,7 @@ check_hidden("11_ml_strategy", "diagnose", diagnose)
 # Our digits model, assuming a careful person misreads about 1% of these tiny 8×8 images:
 
 # %%
+needs("train_dev_test_split", "diagnose")
 human_error = 0.01
 print(f"human {human_error:.3f}, train {train_error:.3f}, dev {dev_error:.3f}")
 print(f"avoidable bias {train_error - human_error:+.3f}, variance {dev_error - train_error:+.3f}")
@@ -442,6 +447,9 @@ print("diagnosis:", diagnose(train_error, dev_error, human_error))
 
 
 # %%
+needs("diagnose")
+
+
 def show_diagnosis(human=0.14, train=0.15, dev=0.16, tol=0.02):
     verdict = diagnose(train, dev, human, tol)
     fig, ax = plt.subplots(figsize=(5, 2.6))
@@ -480,6 +488,7 @@ diagnosis_explorer = widgets.interact(
 # grows, training error rises and dev error falls.
 
 # %%
+needs("train_dev_test_split", "diagnose")
 sizes = np.unique(np.geomspace(20, len(X_train), 8).astype(int))
 curve_train, curve_dev = [], []
 for size in tqdm(sizes, desc="learning curve"):
@@ -611,6 +620,7 @@ check_hidden("11_ml_strategy", "confusion_matrix", confusion_matrix)
 # mistakes stand out.
 
 # %%
+needs("train_dev_test_split", "confusion_matrix")
 dev_pred, dev_probs = predict(model, X_dev)
 cm_dev = confusion_matrix(y_dev, dev_pred, 10)
 off_diagonal = np.where(np.eye(10, dtype=bool), 0, cm_dev)
@@ -754,6 +764,7 @@ check_hidden("11_ml_strategy", "precision_recall_f1", precision_recall_f1)
 ### END HIDDEN TESTS
 
 # %%
+needs("train_dev_test_split", "confusion_matrix", "precision_recall_f1")
 precision, recall, f1 = precision_recall_f1(cm_dev)
 fig, ax = plt.subplots(figsize=(8, 2.8))
 for offset, (name, values) in zip(
@@ -774,6 +785,7 @@ plt.show()
 # 8s); a low one finds every 8 but raises false alarms. Move the threshold.
 
 # %%
+needs("train_dev_test_split", "confusion_matrix", "precision_recall_f1")
 target_digit = 8
 is_target = (y_dev == target_digit).astype(int)
 target_probs = dev_probs[:, target_digit]
@@ -951,6 +963,7 @@ check_hidden("11_ml_strategy", "top_confusions", top_confusions)
 # title of a row reads "true → predicted (count)".
 
 # %%
+needs("train_dev_test_split", "confusion_matrix", "top_confusions")
 worst = top_confusions(cm_dev, 4)
 fig, axes = plt.subplots(len(worst), 6, figsize=(8, 1.5 * len(worst)), squeeze=False)
 for row, (true, pred, count) in enumerate(worst):
@@ -1060,6 +1073,7 @@ check_hidden("11_ml_strategy", "log_uniform_samples", log_uniform_samples)
 # values almost untried, log-uniform covers every decade evenly.
 
 # %%
+needs("log_uniform_samples")
 demo_rng = np.random.default_rng(0)
 linear_draws = demo_rng.uniform(1e-4, 1.0, size=2000)
 log_draws = log_uniform_samples(1e-4, 1.0, 2000, demo_rng)
@@ -1078,6 +1092,7 @@ plt.show()
 # learning rate diverges (the loss oscillates and grows), too much $\lambda$ underfits.
 
 # %%
+needs("train_dev_test_split", "log_uniform_samples")
 search_rng = np.random.default_rng(1)
 num_trials = 30
 trial_lrs = log_uniform_samples(1e-2, 10**1.5, num_trials, search_rng)
@@ -1116,6 +1131,7 @@ print(
 # on the test set, the honest estimate you report.
 
 # %%
+needs("train_dev_test_split", "log_uniform_samples")
 final_model = train_softmax(
     X_train, y_train, lr=trial_lrs[best_trial], reg=trial_regs[best_trial], steps=100, desc="final"
 )

@@ -9,11 +9,11 @@ def readme() -> str:
     return (course.ROOT / "README.md").read_text()
 
 
-def test_binder_badge_opens_curriculum_in_full_jupyterlab():
+def test_binder_badge_opens_the_workspace_in_full_jupyterlab():
     links = re.findall(r"\(https://mybinder\.org/v2/[^)]*\)", readme())
     assert links, "no Binder badge"
     for link in links:
-        assert "urlpath=lab/tree/curriculum" in link, link
+        assert "urlpath=lab/tree/workspace" in link, link
         assert "labpath=" not in link, "labpath opens the single-document view"
 
 

@@ -153,7 +153,8 @@ def test_post_build_leaves_a_learners_workspace(binder_env):
     venv, home, _ = binder_env
     for name in REMOVED:
         assert not (home / name).exists(), f"{name} is still in the learner's workspace"
-    assert (home / "curriculum" / MODULE / f"{MODULE}.ipynb").exists()
+    assert (home / "workspace" / MODULE / f"{MODULE}.ipynb").exists()
+    assert not (home / "curriculum").exists(), "one folder of notebooks: the learner's"
     # the checks come from the installed package, with their data, from any folder
     probe = (
         "import autograder, autograder.progress, pathlib, sys; "
@@ -163,7 +164,7 @@ def test_post_build_leaves_a_learners_workspace(binder_env):
     )
     done = subprocess.run(
         [str(venv / "bin" / "python"), "-c", probe],
-        cwd=home / "curriculum" / MODULE,
+        cwd=home / "workspace" / MODULE,
         capture_output=True,
         text=True,
     )
@@ -194,7 +195,7 @@ def test_learner_visit_binder_env(binder_env, tmp_path, browser_page, artifacts,
             names = page.locator(".jp-DirListing-itemName")
             expect(names.first).to_be_visible(timeout=120_000)
             shown = names.all_inner_texts()
-            assert "curriculum" in shown, shown
+            assert "workspace" in shown, shown
             assert not {"solutions", "tests", "build", "autograder"} & set(shown), shown
 
             menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
@@ -213,7 +214,7 @@ def test_learner_visit_binder_env(binder_env, tmp_path, browser_page, artifacts,
             expect(page.locator(".jp-Dialog")).to_have_count(0)  # no "path not found", no news
             lp.shot("learner-home")
 
-            notebook = f"curriculum/{MODULE}/{MODULE}.ipynb"
+            notebook = f"workspace/{MODULE}/{MODULE}.ipynb"
             learner_walkthrough(lp, lab.url, notebook, one_hot_source)
     finally:
         lp.lap("total")
