@@ -205,6 +205,8 @@ def diagnose(
     """Name the shape of an error when it has one a learner can act on."""
     if not (_numeric(got) and _numeric(exp)):
         return None
+    if got.dtype == bool or exp.dtype == bool:  # a mask: no sign, factor or NaN to speak of
+        return None
     if np.isnan(got).any() and not np.isnan(exp).any():
         return (
             "your result contains NaN where the expected one has none: look for 0/0, log(0), "

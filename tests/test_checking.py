@@ -220,3 +220,10 @@ def test_an_argument_changed_in_place_is_named():
     with pytest.raises(InputChanged, match=r"scale changed its argument params in place: .*w"):
         driver((scale,), ({"w": np.ones(3)}, 2.0), {})
     assert driver((lambda params, k: {"w": params["w"] * k},), ({"w": np.ones(3)}, 2.0), {})
+
+
+def test_a_wrong_mask_is_reported_not_crashed_on():
+    """Boolean results (causal masks, predictions) have no sign or factor to diagnose."""
+    exp = np.tril(np.ones((2, 3), dtype=bool))
+    found = compare(~exp, exp)
+    assert found is not None and "values differ" in "\n".join(found.lines())
