@@ -1600,12 +1600,12 @@ for name, g_naive, g_fast in zip(["dx", "dw", "db"], grads_naive, grads_fast):
 
 
 # %%
-def best_time(fn, repeats):
-    """The fastest of `repeats` runs of fn(), in milliseconds."""
+def best_time(fn, args, repeats):
+    """The fastest of `repeats` runs of fn(*args), in milliseconds."""
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
-        fn()
+        fn(*args)
         times.append(time.perf_counter() - start)
     return 1000 * min(times)
 
@@ -1620,7 +1620,7 @@ def fast_step(x, w, b, param, dout):
     conv_backward_fast(dout, cache)
 
 
-def torch_step(torch, x, w, b, param, dout):
+def torch_step(x, w, b, param, dout):
     x.grad = w.grad = b.grad = None
     out = torch.nn.functional.conv2d(x, w, b, stride=param["stride"], padding=param["pad"])
     out.backward(dout)
@@ -1637,29 +1637,24 @@ if has_torch:
     torch.set_num_threads(1)
 else:
     print(
-        "PyTorch is not installed here: its column is left out (nothing to install for this course)."
+        "PyTorch is not installed here: its column is left out "
+        "(nothing to install for this course)."
     )
 
 rng = np.random.default_rng(3)
+param = {"stride": 1, "pad": 1}
 timings = {}
 with threadpool_limits(1):
     for label, (x_shape, w_shape) in tqdm(shapes.items(), desc="timing"):
-        param = {"stride": 1, "pad": 1}
-        args = (
-            rng.normal(size=x_shape),
-            rng.normal(size=w_shape),
-            rng.normal(size=w_shape[0]),
-            param,
-        )
+        x, w, b = rng.normal(size=x_shape), rng.normal(size=w_shape), rng.normal(size=w_shape[0])
         dout = rng.normal(size=(x_shape[0], w_shape[0], *x_shape[2:]))
         row = {
-            "naive": best_time(lambda: naive_step(*args, dout), 1),
-            "im2col": best_time(lambda: fast_step(*args, dout), 5),
+            "naive": best_time(naive_step, (x, w, b, param, dout), 1),
+            "im2col": best_time(fast_step, (x, w, b, param, dout), 5),
         }
         if has_torch:
-            tensors = [torch.tensor(a, requires_grad=True) for a in args[:3]]
-            dout_t = torch.tensor(dout)
-            row["torch"] = best_time(lambda: torch_step(torch, *tensors, param, dout_t), 5)
+            tensors = [torch.tensor(a, requires_grad=True) for a in (x, w, b)]
+            row["torch"] = best_time(torch_step, (*tensors, param, torch.tensor(dout)), 5)
         timings[label] = row
 
 print(f"{'forward + backward, ms':<50}" + "".join(f"{k:>10}" for k in next(iter(timings.values()))))
