@@ -123,8 +123,8 @@ def _size_pad_once(size, kernel, stride, pad):
     return (size + pad - kernel) // stride + 1
 
 
-def _size_true_division(size, kernel, stride, pad):
-    return (size + 2 * pad - kernel) / stride + 1
+def _size_rounded_up(size, kernel, stride, pad):
+    return (size + 2 * pad - kernel + stride - 1) // stride + 1
 
 
 exercise(
@@ -155,10 +155,10 @@ exercise(
             "size + 2 * pad.",
         ),
         mistake(
-            "used / instead of //",
-            _size_true_division,
-            "a number of positions is a whole number: divide with //, which rounds down when the "
-            "last window would not fit.",
+            "rounded up: kept a window that does not fit",
+            _size_rounded_up,
+            "a window must fit entirely inside the padded input: round the division down, "
+            "(size + 2 * pad - kernel) // stride, then add 1 for the first position.",
         ),
     ],
     driver="autograder.modules.convolutions:output_size",
@@ -1398,8 +1398,11 @@ def conv_forward_fast(x, w, b, conv_param):
     H_out = conv_output_size(H, HH, stride, pad)
     W_out = conv_output_size(W, WW, stride, pad)
     cols = im2col(x, HH, WW, stride, pad)
-    out = cols @ w.reshape(F, -1).T + b  # (N H_out W_out, F)
-    out = out.reshape(N, H_out, W_out, F).transpose(0, 3, 1, 2)
+    # the transpose of cols @ w.reshape(F, -1).T: the same numbers, laid out (F, N H_out W_out),
+    # which BLAS computes faster from the way im2col stores cols
+    out = w.reshape(F, -1) @ cols.T
+    out += b[:, None]
+    out = out.reshape(F, N, H_out, W_out).transpose(1, 0, 2, 3)
     return out, (x, w, b, conv_param, cols)
     ### END SOLUTION
 
@@ -1490,12 +1493,13 @@ def conv_backward_fast(dout, cache):
     x, w, b, conv_param, cols = cache
     stride, pad = conv_param["stride"], conv_param["pad"]
     F, _, HH, WW = w.shape
-    dout_rows = dout.transpose(0, 2, 3, 1).reshape(-1, F)  # (N H_out W_out, F), as cols' rows
-    db = dout_rows.sum(axis=0)
-    dw = (dout_rows.T @ cols).reshape(w.shape)
+    # dout_rows.T: column (n, i, j) of it goes with row (n, i, j) of cols
+    dout_t = dout.transpose(1, 0, 2, 3).reshape(F, -1)  # (F, N H_out W_out)
+    db = dout_t.sum(axis=1)
+    dw = (dout_t @ cols).reshape(w.shape)
     # dcols = dout_rows @ w.reshape(F, -1), computed transposed: col2im then reads each
     # offset (c, di, dj) as one contiguous block
-    dcols = (w.reshape(F, -1).T @ dout_rows.T).T
+    dcols = (w.reshape(F, -1).T @ dout_t).T
     dx = col2im(dcols, x.shape, HH, WW, stride, pad)
     return dx, dw, db
     ### END SOLUTION
@@ -1667,7 +1671,6 @@ for label, row in timings.items():
         line += f", and takes {row['im2col'] / row['torch']:.2f}x PyTorch's time"
     print(line)
 
-# %%
 fig, ax = plt.subplots(figsize=(8, 2.8))
 names = list(next(iter(timings.values())))
 for k, name in enumerate(names):
