@@ -256,9 +256,10 @@ check_hidden("12_convolutions", "zero_pad", zero_pad)
 # ### See it slide
 #
 # Move the sliders: the grey border is the padding, the red square the window at the output
-# position you pick, and on the right the output grid it fills. The number of positions is counted
-# by sliding the window until it no longer fits, and compared with your `conv_output_size`. Try a
-# stride of 2 with an even image, or a kernel larger than the padded image.
+# position you pick, and on the right the output grid it fills; hatched pixels are reached by no
+# window at all (the floor of the formula). The number of positions is counted by sliding the
+# window until it no longer fits, and compared with your `conv_output_size`. Try a stride of 2
+# with an even image, or a kernel larger than the padded image.
 
 
 # %%
@@ -281,6 +282,12 @@ def show_sliding(size=5, kernel=3, stride=1, pad=1, position=0):
     fig, (ax_in, ax_out) = plt.subplots(1, 2, figsize=(9, 4.2))
     ax_in.add_patch(Rectangle((0, 0), padded, padded, color="0.85"))
     ax_in.add_patch(Rectangle((pad, pad), size, size, facecolor="white", edgecolor="black"))
+    if n_out and starts[-1] + kernel < padded:  # pixels no window reaches: the floor at work
+        edge = starts[-1] + kernel
+        for strip in ((edge, 0, padded - edge, padded), (0, edge, padded, padded - edge)):
+            ax_in.add_patch(
+                Rectangle(strip[:2], *strip[2:], hatch="//", fill=False, color="tab:red")
+            )
     if n_out:
         k = min(position, n_out * n_out - 1)
         top, left = starts[k // n_out], starts[k % n_out]
@@ -442,7 +449,7 @@ def _conv_cases_public(dout=False):
     rng = np.random.default_rng(12)
     cases = [
         _conv_case(rng, (2, 2, 5, 4), (3, 2, 3, 2), 2, 1, dout, "stride 2, pad 1"),
-        _conv_case(rng, (1, 3, 4, 5), (2, 3, 3, 3), 1, 2, dout, "pad 2"),
+        _conv_case(rng, (1, 2, 3, 4), (2, 2, 3, 3), 1, 2, dout, "pad 2"),
     ]
     if not dout:
         return [_CONV_EXAMPLE, *cases]
@@ -455,9 +462,9 @@ def _conv_cases_public(dout=False):
 def _conv_cases_hidden(rng, dout=False):
     return [
         _conv_case(rng, (1, 2, 5, 7), (3, 2, 3, 2), 2, 2, dout, "a batch of one"),
-        _conv_case(rng, (2, 3, 6, 5), (2, 3, 2, 3), 1, 0, dout, "pad 0"),
+        _conv_case(rng, (2, 3, 4, 5), (2, 3, 2, 3), 1, 0, dout, "pad 0"),
         _conv_case(rng, (2, 2, 7, 6), (4, 2, 3, 3), 2, 0, dout, "stride 2, pad 0"),
-        _conv_case(rng, (3, 1, 4, 4), (2, 1, 1, 1), 1, 1, dout, "a 1x1 filter"),
+        _conv_case(rng, (2, 1, 3, 3), (2, 1, 1, 1), 1, 1, dout, "a 1x1 filter"),
     ]
 
 
