@@ -7,8 +7,8 @@ Prints a table; exits non-zero if a notebook errors or exceeds the budget (60 s,
 Then module 12's convolution layers, timed against PyTorch's CPU ``conv2d`` (forward and backward,
 float64, one thread, one core): the reference ``conv_forward_naive`` + ``conv_backward_naive``, the
 reference im2col pair ``conv_forward_fast`` + ``conv_backward_fast``, and PyTorch, in CPU
-milliseconds (best of several runs, so that other processes on the machine count little), with the
-ratio fast / torch. PyTorch is no dependency of the course: ``make bench`` installs it in a venv of
+milliseconds (the best of 50 runs, fast and torch interleaved, so that the load of the moment on a
+shared machine hits both alike), with the ratio fast / torch. PyTorch is no dependency of the course: ``make bench`` installs it in a venv of
 its own (``.venv-bench``, the ``bench`` extra) and runs this part there (``--torch-python``). The
 ratio is printed, never asserted.
 """
@@ -85,13 +85,10 @@ try:
 except ImportError:
     torch = None
 
-def best(fn, repeats):
-    times = []
-    for _ in range(repeats):
-        start = time.process_time()
-        fn()
-        times.append(time.process_time() - start)
-    return 1000 * min(times)
+def clock(fn):
+    start = time.process_time()
+    fn()
+    return 1000 * (time.process_time() - start)
 
 def layer(forward, backward, x, w, b, param, dout):
     out, cache = forward(x, w, b, param)
@@ -107,13 +104,7 @@ for label, x_shape, w_shape, stride, pad in job["shapes"]:
     dout = rng.normal(size=(x_shape[0], w_shape[0], h, v))
     naive = (ns["conv_forward_naive"], ns["conv_backward_naive"], x, w, b, param, dout)
     fast = (ns["conv_forward_fast"], ns["conv_backward_fast"], x, w, b, param, dout)
-    row = {
-        "label": label,
-        "naive": best(lambda: layer(*naive), job["naive_repeats"]),
-        "fast": best(lambda: layer(*fast), job["repeats"]),
-        "torch": None,
-        "agree": None,
-    }
+    runs = {"naive": lambda: layer(*naive), "fast": lambda: layer(*fast)}
     if torch is not None:
         xt, wt, bt = (torch.tensor(a, requires_grad=True) for a in (x, w, b))
         dt = torch.tensor(dout)
@@ -124,16 +115,28 @@ for label, x_shape, w_shape, stride, pad in job["shapes"]:
             out.backward(dt)
             return out
 
-        row["torch"] = best(torch_layer, job["repeats"])
+        runs["torch"] = torch_layer
+    best = {name: float("inf") for name in runs}
+    for name in runs:  # a first run of each, untimed: caches and allocations warm up
+        runs[name]()
+    for repeat in range(job["repeats"]):
+        for name, run in runs.items():  # interleaved, so that the load of the moment hits all
+            if name != "naive" or repeat < job["naive_repeats"]:
+                best[name] = min(best[name], clock(run))
+    row = {"label": label, "naive": best["naive"], "fast": best["fast"], "torch": None, "agree": None}
+    if torch is not None:
+        row["torch"] = best["torch"]
         got = layer(*fast)
         want = (torch_layer().detach().numpy(), xt.grad.numpy(), wt.grad.numpy(), bt.grad.numpy())
-        row["agree"] = max(float(np.abs(g - t).max() / max(1.0, np.abs(t).max())) for g, t in zip(got, want))
+        row["agree"] = max(
+            float(np.abs(g - t).max() / max(1.0, np.abs(t).max())) for g, t in zip(got, want)
+        )
     rows.append(row)
 print(json.dumps({"rows": rows, "torch": None if torch is None else torch.__version__}))
 """
 
 
-def conv_timings(python: str | None = None, repeats: int = 20, naive_repeats: int = 2) -> dict:
+def conv_timings(python: str | None = None, repeats: int = 50, naive_repeats: int = 2) -> dict:
     """Module 12's reference layers (and PyTorch's conv2d, where ``python`` has it) on
     ``CONV_SHAPES``, in a process pinned to one core with one thread everywhere."""
     nb = course.read(CONV_MODULE)
@@ -158,13 +161,13 @@ def conv_timings(python: str | None = None, repeats: int = 20, naive_repeats: in
 def conv_lines(result: dict) -> list[str]:
     """The timing table of ``conv_timings``: one line per shape."""
     lines = [
-        "conv forward + backward, CPU ms, one thread"
-        + f"{'naive':>10}{'fast':>9}{'torch':>9}{'fast/torch':>12}"
+        f"{'conv forward + backward, CPU ms (best), 1 thread':<50}"
+        + f"{'naive':>9}{'fast':>9}{'torch':>9}{'fast/torch':>12}"
     ]
     for row in result["rows"]:
         torch_ms = f"{row['torch']:>9.2f}" if row["torch"] is not None else f"{'n/a':>9}"
         ratio = f"{row['fast'] / row['torch']:>11.2f}x" if row["torch"] else f"{'n/a':>12}"
-        lines.append(f"{row['label']:<43}{row['naive']:>10.2f}{row['fast']:>9.2f}{torch_ms}{ratio}")
+        lines.append(f"{row['label']:<50}{row['naive']:>9.2f}{row['fast']:>9.2f}{torch_ms}{ratio}")
     if result["torch"] is None:
         lines.append("torch: not installed in this Python (make bench installs it in .venv-bench)")
     else:
