@@ -1696,8 +1696,9 @@ plt.show()
 
 # %% [markdown]
 # **What you built.** A convolutional layer and a max-pooling layer, forward and backward, twice:
-# once with loops that show every index, once as a matrix product that runs one to two orders of
-# magnitude faster, close to what a deep-learning library does on a CPU (PyTorch's float64 CPU
-# convolution is itself an im2col and a matrix product). The loops are the specification; the
-# fast version is checked against them. **Next**, module 13 stacks these layers into a network
+# once with loops that show every index, once as a matrix product that runs several times to a
+# hundred times faster (the more loops your naive version has, the larger the gap), close to what
+# a deep-learning library does on a CPU: on one thread, in float64, this course's reference im2col
+# layer takes between 1.0 and 1.4 times PyTorch's time on the two shapes above. The loops are the
+# specification; the fast version is checked against them. **Next**, module 13 stacks these layers into a network
 # that reads digits, and looks at what its filters learned.
