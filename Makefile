@@ -75,9 +75,11 @@ browser: build chromium
 chromium:
 	@test -x $(CHROMIUM) || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium chromium-driver)
 
-## wall time and peak memory of every solution notebook on one core
+## wall time and peak memory of every solution notebook on one core, then module 12's convolution
+## layers against PyTorch's conv2d (PyTorch goes in .venv-bench, never in the course's .venv)
 bench: build
-	$(PY) -m autograder.bench
+	@test -f .venv-bench/.installed || ($(PYTHON) -m venv .venv-bench && .venv-bench/bin/python -m pip install --quiet -e ".[bench]" && touch .venv-bench/.installed)
+	$(PY) -m autograder.bench --torch-python $(abspath .venv-bench)/bin/python
 
 ## confined parallel grading against stock sequential nbgrader autograde, on 30 submissions
 bench-grading: build
