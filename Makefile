@@ -2,6 +2,8 @@
 # environment (.venv) on first use.
 
 PYTHON ?= python3
+# extra pytest options, e.g. make pytest PYTEST_ARGS=--durations=30
+PYTEST_ARGS ?=
 VENV ?= .venv
 BIN := $(abspath $(VENV))/bin
 PY := $(BIN)/python
@@ -61,7 +63,7 @@ format: install
 	$(BIN)/ruff format autograder solutions tests
 
 pytest: build
-	MPLBACKEND=Agg $(PY) -m pytest -n $(JOBS) --dist loadgroup -m "not browser and not binder" tests
+	MPLBACKEND=Agg $(PY) -m pytest -n $(JOBS) --dist loadgroup -m "not browser and not binder" $(PYTEST_ARGS) tests
 
 ## every solution notebook runs without error
 nbval: build
