@@ -138,19 +138,19 @@ def _lstm_blocks(x, prev_h, prev_c, Wx, Wh, b, order):
 def _lstm_ifgo(x, prev_h, prev_c, Wx, Wh, b):
     i, f, o, g = _lstm_blocks(x, prev_h, prev_c, Wx, Wh, b, "ifgo")
     next_c = f * prev_c + i * g
-    return o * np.tanh(next_c), next_c, None
+    return o * np.tanh(next_c), next_c, (x, prev_h, prev_c, Wx, Wh, i, f, o, g, next_c)
 
 
 def _lstm_fiog(x, prev_h, prev_c, Wx, Wh, b):
     i, f, o, g = _lstm_blocks(x, prev_h, prev_c, Wx, Wh, b, "fiog")
     next_c = f * prev_c + i * g
-    return o * np.tanh(next_c), next_c, None
+    return o * np.tanh(next_c), next_c, (x, prev_h, prev_c, Wx, Wh, i, f, o, g, next_c)
 
 
 def _lstm_no_tanh_on_c(x, prev_h, prev_c, Wx, Wh, b):
     i, f, o, g = _lstm_blocks(x, prev_h, prev_c, Wx, Wh, b, "ifog")
     next_c = f * prev_c + i * g
-    return o * next_c, next_c, None
+    return o * next_c, next_c, (x, prev_h, prev_c, Wx, Wh, i, f, o, g, next_c)
 
 
 def _lstm_case(rng, n, d, h, scale=1.0):
@@ -499,9 +499,10 @@ def _gru(x, prev_h, Wx, Wh, b, variant):
         n = np.tanh(ax[:, 2 * H :] + r * (prev_h @ Wh[:, 2 * H :]))
     else:
         n = np.tanh(ax[:, 2 * H :] + (r * prev_h) @ Wh[:, 2 * H :])
+    cache = (x, prev_h, Wx, Wh, z, r, n)  # a mistake's cache, in the reference's format
     if variant == "reversed":
-        return z * n + (1 - z) * prev_h, None
-    return (1 - z) * n + z * prev_h, None
+        return z * n + (1 - z) * prev_h, cache
+    return (1 - z) * n + z * prev_h, cache
 
 
 def _gru_reversed(x, prev_h, Wx, Wh, b):
@@ -876,15 +877,14 @@ LM_STEPS = 300
 # %% [markdown]
 # Training both models takes about 15 seconds (the LSTM does four times the work per unit).
 
+
 # %%
-lm_results = {}
-for name, run in LM_RUNS.items():
+def train_and_evaluate(run):
     params, losses = train_language_model(run["cell"], run["hidden"], run["lr"], LM_STEPS)
-    lm_results[name] = {
-        "params": params,
-        "losses": losses,
-        "heldout": heldout_loss(run["cell"], params),
-    }
+    return {"params": params, "losses": losses, "heldout": heldout_loss(run["cell"], params)}
+
+
+lm_results = {name: train_and_evaluate(run) for name, run in LM_RUNS.items()}
 for name, result in lm_results.items():
     print(
         f"{name}: {count_parameters(result['params']):,} parameters, "
