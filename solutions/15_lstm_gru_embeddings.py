@@ -394,8 +394,9 @@ check_hidden("15_lstm_gru_embeddings", "lstm_step_backward", lstm_step_backward,
 memory_rng = np.random.default_rng(3)
 memory_H, memory_steps = 8, 60
 memory_Wx = memory_rng.normal(scale=0.5, size=(1, 4 * memory_H))
-memory_Wh = memory_rng.normal(scale=0.5 / np.sqrt(memory_H), size=(memory_H, 4 * memory_H))
-memory_rnn_Wh = memory_rng.normal(scale=1.0 / np.sqrt(memory_H), size=(memory_H, memory_H))
+memory_Wh = memory_rng.normal(scale=0.1 / np.sqrt(memory_H), size=(memory_H, 4 * memory_H))
+memory_rnn_Wh = memory_rng.normal(size=(memory_H, memory_H))
+memory_rnn_Wh *= 0.9 / np.max(np.abs(np.linalg.eigvals(memory_rnn_Wh)))  # spectral radius 0.9
 memory_inputs = np.zeros((memory_steps, 1, 1))
 memory_inputs[0] = 1.0
 
@@ -428,8 +429,8 @@ def show_memory(forget_bias=1.0):
     steps = np.arange(1, memory_steps + 1)
     plt.figure(figsize=(6, 3))
     plt.semilogy(steps, lstm_memory(forget_bias), label=f"LSTM, forget bias {forget_bias:+.1f}")
-    plt.semilogy(steps, rnn_memory(), "--", color="gray", label="plain RNN")
-    plt.ylim(1e-12, 2)
+    plt.semilogy(steps, rnn_memory(), "--", color="gray", label="plain RNN, spectral radius 0.9")
+    plt.ylim(1e-12, 10)
     plt.xlabel("steps after the memory was written")
     plt.ylabel("memory left (dc_t / dc_0)")
     plt.legend(loc="lower left")
@@ -442,9 +443,13 @@ memory_explorer = widgets.interact(
 )
 
 # %% [markdown]
-# With $b_f = 6$ the forget gate is about $\sigma(6) \approx 0.998$ and the memory lasts for
-# hundreds of steps; with $b_f = -3$ it is gone in a handful. The plain RNN's memory decays
-# geometrically at a rate fixed by its weights, with no gate to hold it.
+# With $b_f = 6$ the forget gate is about $\sigma(6) \approx 0.998$ and most of the memory is
+# still there after 60 steps; with $b_f = -3$ it is gone in a handful. At $b_f = 1$ the gate is
+# about $\sigma(1) \approx 0.73$ and the memory fades *faster* than this plain RNN's: the gate
+# does not make memory free, it makes it **adjustable**, unit by unit and step by step, and
+# training moves $b_f$ (and the weights that feed the gate) up where a memory is needed. The
+# plain RNN's decay is fixed by its weight matrix, here about $0.9^t$, the same for everything
+# it would have to remember.
 #
 # ## 2. The GRU cell
 #
