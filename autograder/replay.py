@@ -11,7 +11,7 @@ copy) if not; any other call is the learner's function's alone. A correct ``pred
 recorded calls and so sees a correct ``forward`` whatever the learner's ``forward`` does; a wrong
 ``predict`` makes other calls, or does something else with the answers, and fails on its own.
 A layer whose cache is the learner's own design (``exercise(..., private_cache=True)``) is judged
-on ``out`` alone, and keeps the learner's cache whenever its ``out`` is right.
+on ``out`` alone (on every value but the last, the cache, for ``(next_h, next_c, cache)``), and keeps the learner's cache whenever its ``out`` is right.
 
 What is stored is the earlier exercise's *outputs* on a few inputs, as for any public case: no
 reference code. A random generator among the arguments is recorded by its state, before and after
@@ -180,10 +180,13 @@ class Replayer:
         return found
 
     def agrees(self, mine: Any, recorded: Any) -> bool:
-        if self.private_cache:
-            if not isinstance(mine, tuple | list) or len(mine) != 2:
+        if self.private_cache:  # the cache is the last value: (out, cache), (h, c, cache)
+            if not isinstance(mine, tuple | list) or len(mine) != len(recorded) or len(mine) < 2:
                 return False
-            mine, recorded = mine[0], recorded[0]
+            if len(mine) == 2:
+                mine, recorded = mine[0], recorded[0]
+            else:
+                mine, recorded = tuple(mine[:-1]), tuple(recorded[:-1])
         try:
             return compare(mine, recorded) is None
         except Exception:  # noqa: BLE001 - whatever the learner returned

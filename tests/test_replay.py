@@ -72,6 +72,27 @@ def test_a_private_cache_is_judged_on_out_alone():
     assert isinstance(cache, tuple)  # the recorded pair, cache included
 
 
+def test_a_private_cache_after_several_outputs_is_judged_on_the_outputs_alone():
+    x, w = np.ones((2, 2)), np.eye(2)
+
+    def two_outputs(x, w, scale=1.0):
+        return x @ w * scale, x * scale, (x, w)
+
+    calls = recorded_calls(two_outputs, ((x, w), {}))
+
+    def my_cache(x, w, scale=1.0):
+        return x @ w * scale, x * scale, {"mine": True}
+
+    assert replay.Replayer(my_cache, calls, private_cache=True)(x, w)[2] == {"mine": True}
+
+    def wrong_second(x, w, scale=1.0):
+        return x @ w, x + 1, {"mine": True}
+
+    h, c, cache = replay.Replayer(wrong_second, calls, private_cache=True)(x, w)
+    np.testing.assert_array_equal(c, x)
+    assert isinstance(cache, tuple)  # the recorded triple, cache included
+
+
 def test_a_replayed_answer_is_a_fresh_copy_and_records_are_taken_before_changes():
     x, w = np.ones((2, 2)), np.eye(2)
     rec = replay.Recorder(forward)
