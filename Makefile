@@ -32,7 +32,7 @@ ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 ## over: a new release of a module you started is put beside your notebook), in JupyterLab
 ## without the instructor's tools, as on Binder
 lab: install
-	$(PY) -m autograder.workspace lab $(ALLOW_ROOT)
+	$(PY) -m autograder.checking.workspace lab $(ALLOW_ROOT)
 
 ## instructors: JupyterLab at the repository's root with nbgrader's menus and formgrader
 lab-instructor: install
@@ -40,13 +40,13 @@ lab-instructor: install
 
 ## authors: rebuild learner notebooks and check data from solutions/ (only modules that changed)
 build: install
-	$(PY) -m autograder.build
+	$(PY) -m autograder.authoring.build
 
 ## authors: one module alone, in about a minute: its build, its harness scores, named mistakes,
 ## stock nbgrader and confined grading, Validate on the learner notebook, nbval on the solution
 module: install
 	@test -n "$(MODULE)" || (echo "usage: make module MODULE=07_deep_network" && exit 2)
-	$(PY) -m autograder.build $(MODULE)
+	$(PY) -m autograder.authoring.build $(MODULE)
 	COURSE_MODULES=$(MODULE) MPLBACKEND=Agg $(PY) -m pytest -n $(JOBS) --dist loadgroup \
 		-m "not browser and not binder" -k "$(MODULE) or $(word 2,$(subst _, ,$(MODULE)))" tests
 	MPLBACKEND=Agg $(PY) -m pytest --nbval-lax build/source/$(MODULE)
@@ -81,17 +81,17 @@ chromium:
 ## layers against PyTorch's conv2d (PyTorch goes in .venv-bench, never in the course's .venv)
 bench: build
 	@test -f .venv-bench/.installed || ($(PYTHON) -m venv .venv-bench && .venv-bench/bin/python -m pip install --quiet -e ".[bench]" && touch .venv-bench/.installed)
-	$(PY) -m autograder.bench --torch-python $(abspath .venv-bench)/bin/python
+	$(PY) -m autograder.authoring.bench --torch-python $(abspath .venv-bench)/bin/python
 
 ## confined parallel grading against stock sequential nbgrader autograde, on 30 submissions
 bench-grading: build
-	$(PY) -m autograder.bench_grading
+	$(PY) -m autograder.grading.bench_grading
 
 ## instructors: grade every submission of one assignment (submitted/<student>/<ASSIGNMENT>/),
 ## or one student's (STUDENT=<id>; everyone else's grades stay as they are)
 grade: install
 	@test -n "$(ASSIGNMENT)" || (echo "usage: make grade ASSIGNMENT=00_orientation [STUDENT=<id>]" && exit 2)
-	@$(PY) -m autograder.grade $(ASSIGNMENT) --root $(CURDIR) $(if $(STUDENT),--student $(STUDENT),)
+	@$(PY) -m autograder.grading.grade $(ASSIGNMENT) --root $(CURDIR) $(if $(STUDENT),--student $(STUDENT),)
 
 ## nbgrader's own feedback pages (feedback/<student>/<ASSIGNMENT>/<ASSIGNMENT>.html) from make grade's
 ## autograded notebooks; make grade already wrote feedback.html beside them
@@ -104,13 +104,13 @@ feedback: install
 export: install
 	@mkdir -p reports
 	$(BIN)/nbgrader export --to reports/gradebook_export.csv --log-level=WARN
-	$(BIN)/nbgrader export --exporter=autograder.nbgrader_plugins.CanvasExport --to reports/canvas_grades.csv --log-level=WARN
+	$(BIN)/nbgrader export --exporter=autograder.grading.nbgrader_plugins.CanvasExport --to reports/canvas_grades.csv --log-level=WARN
 	@echo "nbgrader's export: reports/gradebook_export.csv; for Canvas: reports/canvas_grades.csv"
 
 ## downloaded submissions into submitted/ with their time (UPDATE=1 replaces, keeping the old in archive/)
 collect: install
 	@test -n "$(ASSIGNMENT)" -a -n "$(FROM)" || (echo "usage: make collect ASSIGNMENT=00_orientation FROM=downloads/ [UPDATE=1]" && exit 2)
-	$(PY) -m autograder.collect $(ASSIGNMENT) $(FROM) --root $(CURDIR) $(if $(UPDATE),--update,)
+	$(PY) -m autograder.grading.collect $(ASSIGNMENT) $(FROM) --root $(CURDIR) $(if $(UPDATE),--update,)
 
 clean:
 	rm -rf build autograded feedback reports gradebook.db

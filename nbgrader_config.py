@@ -30,7 +30,7 @@ c.OverwriteCells.add_missing_cells = True
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades  # noqa: E402
 
-from autograder.nbgrader_plugins import ShortErrors  # noqa: E402
+from autograder.grading.nbgrader_plugins import ShortErrors  # noqa: E402
 
 c.GenerateFeedback.preprocessors = [
     GetGrades,
@@ -47,6 +47,6 @@ os.environ.setdefault("COURSE_GRADING_DIR", str(root / "build" / "grading"))
 # --duedate="2026-12-01 17:00:00 UTC"`): "none" records the lateness only, "zero" scores it 0
 c.LateSubmissionPlugin.penalty_method = "none"
 
-# `make export` also writes Canvas's gradebook CSV (autograder.nbgrader_plugins.CanvasExport):
+# `make export` also writes Canvas's gradebook CSV (autograder.grading.nbgrader_plugins.CanvasExport):
 # c.CanvasExport.canvas_ids = {"00_orientation": 12345}  # fill an existing Canvas assignment
 # c.CanvasExport.id_column = "SIS Login ID"  # the Canvas column that holds nbgrader's student id

@@ -208,7 +208,7 @@ def normalize_rows(X):
 
 
 # %% tags=["spec"]
-from autograder.spec import case, exercise, mistake
+from autograder.authoring.spec import case, exercise, mistake
 
 
 def _normalize_columns(X):
@@ -273,7 +273,7 @@ exercise(
 """normalize_rows: unit rows, zero rows kept, any shape."""
 check("normalize_rows", normalize_rows)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("00_orientation", "normalize_rows", normalize_rows)
 ### END HIDDEN TESTS
@@ -363,7 +363,7 @@ exercise(
 """one_hot: shape (N, num_classes), a single 1 per row."""
 check("one_hot", one_hot)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("00_orientation", "one_hot", one_hot)
 ### END HIDDEN TESTS
@@ -469,7 +469,7 @@ exercise(
 """pairwise_sq_dists: (M, N) squared distances, never negative."""
 check("pairwise_sq_dists", pairwise_sq_dists)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("00_orientation", "pairwise_sq_dists", pairwise_sq_dists)
 ### END HIDDEN TESTS
@@ -515,6 +515,6 @@ plt.show()
 # goes on: it is the course's whole map, with what you have done marked on it.
 
 # %%
-from autograder.progress import show_progress
+from autograder.checking.progress import show_progress
 
 show_progress()

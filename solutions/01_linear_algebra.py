@@ -139,7 +139,7 @@ def project_onto(u, v):
 
 
 # %% tags=["spec"]
-from autograder.spec import case, exercise, mistake
+from autograder.authoring.spec import case, exercise, mistake
 
 
 def _project_norm_not_squared(u, v):
@@ -196,7 +196,7 @@ exercise(
 """project_onto: the multiple of v closest to u, in any dimension."""
 check("project_onto", project_onto)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("01_linear_algebra", "project_onto", project_onto)
 ### END HIDDEN TESTS
@@ -380,14 +380,14 @@ exercise(
             "A @ B comes back in the next cells.",
         ),
     ],
-    driver="autograder.drivers_linalg:loops_only",
+    driver="autograder.modules.linear_algebra:loops_only",
 )
 
 # %% nbgrader={"grade": true, "grade_id": "matmul-loops-tests", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 """matmul_loops: (M, K) @ (K, N) with Python loops only."""
 check("matmul_loops", matmul_loops)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("01_linear_algebra", "matmul_loops", matmul_loops)
 ### END HIDDEN TESTS
@@ -632,7 +632,7 @@ exercise(
 """rotation_matrix: counterclockwise, radians, shape (2, 2)."""
 check("rotation_matrix", rotation_matrix)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("01_linear_algebra", "rotation_matrix", rotation_matrix)
 ### END HIDDEN TESTS
@@ -848,7 +848,7 @@ exercise(
 """gram_schmidt: orthonormal columns spanning the same spaces as A's."""
 check("gram_schmidt", gram_schmidt)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("01_linear_algebra", "gram_schmidt", gram_schmidt)
 ### END HIDDEN TESTS
@@ -1166,7 +1166,7 @@ exercise(
             "directions of least variance. Sort in decreasing order: np.argsort(values)[::-1].",
         ),
     ],
-    driver="autograder.drivers_linalg:pca_fixed_signs",
+    driver="autograder.modules.linear_algebra:pca_fixed_signs",
     outputs=("Z", "components", "explained_variance_ratio"),
     atol=1e-8,
 )
@@ -1175,7 +1175,7 @@ exercise(
 """pca: centred scores, sorted unit components and variance ratios, up to sign."""
 check("pca", pca)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("01_linear_algebra", "pca", pca)
 ### END HIDDEN TESTS

@@ -39,7 +39,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from tqdm.auto import tqdm
 
-from autograder import load_checks, needs, numerics, todo
+from autograder import load_checks, needs, todo
+from autograder.checking import numerics
 
 check = load_checks("02_calculus")
 
@@ -164,9 +165,9 @@ def numerical_derivative(f, x, h):
 
 
 # %% tags=["spec"]
-from autograder import fixtures as fx
-from autograder import fixtures_calculus as fc
-from autograder.spec import case, exercise, mistake
+from autograder.modules import calculus as fx
+from autograder.modules import calculus as fc
+from autograder.authoring.spec import case, exercise, mistake
 
 
 def _derivative_forward(f, x, h):
@@ -223,7 +224,7 @@ exercise(
 """numerical_derivative: centred differences, scalars and arrays."""
 check("numerical_derivative", numerical_derivative)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("02_calculus", "numerical_derivative", numerical_derivative)
 ### END HIDDEN TESTS
@@ -534,7 +535,7 @@ exercise(
             "same multi-index you perturb (np.ndindex(x.shape) gives them all).",
         ),
     ],
-    driver="autograder.drivers_calculus:gradient_and_input",
+    driver="autograder.modules.calculus:gradient_and_input",
     outputs=("gradient", "x after the call"),
 )
 
@@ -542,7 +543,7 @@ exercise(
 """numerical_gradient: centred differences of any shape, x restored."""
 check("numerical_gradient", numerical_gradient)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("02_calculus", "numerical_gradient", numerical_gradient)
 ### END HIDDEN TESTS
@@ -550,9 +551,9 @@ check_hidden("02_calculus", "numerical_gradient", numerical_gradient)
 # %% [markdown]
 # **The tool you just built is the course's yardstick.** Every later check of a backward pass
 # compares it with exactly this method: centred differences, $h = 10^{-5}$, one element at a
-# time, `x` restored. The checker keeps its own copy, `autograder.numerics.numerical_gradient`,
+# time, `x` restored. The checker keeps its own copy, `autograder.checking.numerics.numerical_gradient`,
 # so that an edit you make to this notebook later can never make a check lie. From module 04 on,
-# notebooks import it with `from autograder.numerics import numerical_gradient`: it is the
+# notebooks import it with `from autograder.checking.numerics import numerical_gradient`: it is the
 # function you wrote here. The two agree:
 
 # %%
@@ -793,7 +794,7 @@ exercise(
             "changes if you swap the two gradients.",
         ),
     ],
-    driver="autograder.drivers:call_float",
+    driver="autograder.checking.drivers:call_float",
     rtol=1e-6,
     atol=1e-8,
 )
@@ -802,7 +803,7 @@ exercise(
 """grad_check: the relative error of a claimed gradient."""
 check("grad_check", grad_check)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("02_calculus", "grad_check", grad_check)
 ### END HIDDEN TESTS
@@ -924,7 +925,7 @@ exercise(
 """chain_rule_derivative: f'(g(x)) g'(x), scalars and arrays."""
 check("chain_rule_derivative", chain_rule_derivative)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("02_calculus", "chain_rule_derivative", chain_rule_derivative)
 ### END HIDDEN TESTS
@@ -1080,7 +1081,7 @@ exercise(
 """jacobian: (m, n) centred-difference Jacobians, square or not."""
 check("jacobian", jacobian)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("02_calculus", "jacobian", jacobian)
 ### END HIDDEN TESTS
@@ -1282,7 +1283,7 @@ exercise(
 """quadratic_form_grad: (A + A^T) x for any square A."""
 check("quadratic_form_grad", quadratic_form_grad)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("02_calculus", "quadratic_form_grad", quadratic_form_grad)
 ### END HIDDEN TESTS
@@ -1404,7 +1405,7 @@ exercise(
 """matmul_backward: dX = dout W^T and dW = X^T dout, any shapes."""
 check("matmul_backward", matmul_backward)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("02_calculus", "matmul_backward", matmul_backward)
 ### END HIDDEN TESTS

@@ -286,7 +286,7 @@ def gaussian_mle(x):
 
 
 # %% tags=["spec"]
-from autograder.spec import case, exercise, mistake
+from autograder.authoring.spec import case, exercise, mistake
 
 
 def _mle_unbiased(x):
@@ -364,7 +364,7 @@ exercise(
 """gaussian_mle: mean and variance divided by N, per column, stable for large means."""
 check("gaussian_mle", gaussian_mle)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("03_probability", "gaussian_mle", gaussian_mle)
 ### END HIDDEN TESTS
@@ -560,7 +560,7 @@ exercise(
 """kl_divergence: sum p log(p/q) along the last axis, 0 log 0 = 0, inf where q misses p."""
 check("kl_divergence", kl_divergence)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("03_probability", "kl_divergence", kl_divergence)
 ### END HIDDEN TESTS
@@ -705,7 +705,7 @@ exercise(
             "example.",
         ),
     ],
-    driver="autograder.drivers:call_float",
+    driver="autograder.checking.drivers:call_float",
     rtol=1e-7,
     atol=1e-10,
 )
@@ -714,7 +714,7 @@ exercise(
 """cross_entropy: mean of -log probs[i, y[i]], clipped at 1e-12."""
 check("cross_entropy", cross_entropy)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("03_probability", "cross_entropy", cross_entropy)
 ### END HIDDEN TESTS
@@ -855,7 +855,7 @@ exercise(
 """softmax: stable, along the last axis, any batch shape."""
 check("softmax", softmax)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("03_probability", "softmax", softmax)
 ### END HIDDEN TESTS
@@ -994,7 +994,7 @@ exercise(
 """logsumexp: stable log(sum(exp(z))) along an axis, the axis removed."""
 check("logsumexp", logsumexp)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("03_probability", "logsumexp", logsumexp)
 ### END HIDDEN TESTS

@@ -147,7 +147,7 @@ def mse_loss(w, b, X, y):
 
 
 # %% tags=["spec"]
-from autograder.spec import case, exercise, mistake
+from autograder.authoring.spec import case, exercise, mistake
 
 
 def _mse_no_two(w, b, X, y):
@@ -247,7 +247,7 @@ exercise(
 """mse_loss: mean squared residual, dw = 2 X.T r / N, db = 2 mean(r)."""
 check("mse_loss", mse_loss)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("04_gradient_descent", "mse_loss", mse_loss)
 ### END HIDDEN TESTS
@@ -417,7 +417,7 @@ exercise(
 """normal_equation: (w, b) solving A.T A theta = A.T y with A = [X, 1]."""
 check("normal_equation", normal_equation)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("04_gradient_descent", "normal_equation", normal_equation)
 ### END HIDDEN TESTS
@@ -495,7 +495,7 @@ def gradient_descent(grad_fn, theta0, lr, steps):
 
 
 # %% tags=["spec"]
-from autograder.fixtures_optim import (
+from autograder.modules.gradient_descent import (
     bowl_grad,
     graded_bowl_grad,
     rosenbrock_grad,
@@ -581,7 +581,7 @@ exercise(
             "from a copy, theta = np.array(theta0, dtype=float).",
         ),
     ],
-    driver="autograder.drivers_optim:descend_watching_start",
+    driver="autograder.modules.gradient_descent:descend_watching_start",
     outputs=("theta", "history", "theta0 left unchanged"),
     rtol=1e-9,
     atol=1e-12,
@@ -591,7 +591,7 @@ exercise(
 """gradient_descent: steps updates against the gradient, the full history, theta0 untouched."""
 check("gradient_descent", gradient_descent)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("04_gradient_descent", "gradient_descent", gradient_descent)
 ### END HIDDEN TESTS
@@ -817,7 +817,7 @@ exercise(
 """standardize: columns to mean 0, std 1; constant columns to 0 with std 1."""
 check("standardize", standardize)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("04_gradient_descent", "standardize", standardize)
 ### END HIDDEN TESTS
@@ -1020,7 +1020,7 @@ exercise(
             "residual / total is the share of the variance left unexplained; R2 is 1 minus it.",
         ),
     ],
-    driver="autograder.drivers:call_float",
+    driver="autograder.checking.drivers:call_float",
     rtol=1e-7,
     atol=1e-10,
 )
@@ -1029,7 +1029,7 @@ exercise(
 """r2_score: 1 - residual sum of squares / total sum of squares around mean(y)."""
 check("r2_score", r2_score)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("04_gradient_descent", "r2_score", r2_score)
 ### END HIDDEN TESTS

@@ -130,7 +130,7 @@ def sigmoid(z):
 
 
 # %% tags=["spec"]
-from autograder.spec import case, exercise, mistake
+from autograder.authoring.spec import case, exercise, mistake
 
 
 def _sigmoid_overflow(z):
@@ -191,14 +191,14 @@ exercise(
             "lists and arrays alike.",
         ),
     ],
-    driver="autograder.drivers_nets:no_overflow",
+    driver="autograder.modules.logistic_regression:no_overflow",
 )
 
 # %% nbgrader={"grade": true, "grade_id": "sigmoid-tests", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 """sigmoid: elementwise, any shape, float output, no overflow for huge |z|."""
 check("sigmoid", sigmoid)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("05_logistic_regression", "sigmoid", sigmoid)
 ### END HIDDEN TESTS
@@ -388,7 +388,7 @@ exercise(
             "instead of returning one value per example.",
         ),
     ],
-    driver="autograder.drivers_nets:logistic_gradient_check",
+    driver="autograder.modules.logistic_regression:logistic_gradient_check",
     outputs=("gradient check", "cost", "dw", "db"),
     rtol=1e-6,
     atol=1e-9,
@@ -398,7 +398,7 @@ exercise(
 """logistic_forward_backward: mean cross-entropy, dw and db, checked numerically."""
 check("logistic_forward_backward", logistic_forward_backward)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("05_logistic_regression", "logistic_forward_backward", logistic_forward_backward)
 ### END HIDDEN TESTS
@@ -536,7 +536,7 @@ exercise(
         ),
     ],
     uses=("logistic_forward_backward",),
-    driver="autograder.drivers_nets:train_logistic_run",
+    driver="autograder.modules.logistic_regression:train_logistic_run",
     outputs=("w", "b", "costs"),
 )
 
@@ -544,7 +544,7 @@ exercise(
 """train_logistic: deterministic gradient descent from zeros, one cost per step."""
 check("train_logistic", train_logistic, logistic_forward_backward)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("05_logistic_regression", "train_logistic", train_logistic, logistic_forward_backward)
 ### END HIDDEN TESTS
@@ -674,7 +674,7 @@ exercise(
 """predict: 0/1 labels from the probability threshold 0.5."""
 check("predict", predict)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("05_logistic_regression", "predict", predict)
 ### END HIDDEN TESTS
@@ -742,14 +742,14 @@ exercise(
             "that is the share of *wrong* predictions: compare with ==, not !=.",
         ),
     ],
-    driver="autograder.drivers:call_float",
+    driver="autograder.checking.drivers:call_float",
 )
 
 # %% nbgrader={"grade": true, "grade_id": "accuracy-tests", "locked": true, "points": 1, "schema_version": 3, "solution": false}
 """accuracy: the fraction of equal labels."""
 check("accuracy", accuracy)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("05_logistic_regression", "accuracy", accuracy)
 ### END HIDDEN TESTS

@@ -189,7 +189,7 @@ def init_params(n_x, n_h, n_y, seed):
 
 
 # %% tags=["spec"]
-from autograder.spec import case, exercise, mistake
+from autograder.authoring.spec import case, exercise, mistake
 
 
 def _init_zeros(n_x, n_h, n_y, seed):
@@ -266,7 +266,7 @@ exercise(
 """init_params: seeded scaled normal weights (W1 then W2), zero bias vectors."""
 check("init_params", init_params)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("06_shallow_network", "init_params", init_params)
 ### END HIDDEN TESTS
@@ -396,7 +396,7 @@ exercise(
 """forward: tanh hidden layer, sigmoid output, and the cache Z1, A1, Z2, A2."""
 check("forward", forward)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("06_shallow_network", "forward", forward)
 ### END HIDDEN TESTS
@@ -518,14 +518,14 @@ exercise(
             "e.g. np.sum(...) / probs.shape[0].",
         ),
     ],
-    driver="autograder.drivers:call_float",
+    driver="autograder.checking.drivers:call_float",
 )
 
 # %% nbgrader={"grade": true, "grade_id": "compute-cost-tests", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 """compute_cost: cross-entropy summed over outputs, averaged over the batch."""
 check("compute_cost", compute_cost)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("06_shallow_network", "compute_cost", compute_cost)
 ### END HIDDEN TESTS
@@ -709,7 +709,7 @@ exercise(
         ),
     ],
     uses=("forward", "compute_cost"),
-    driver="autograder.drivers_nets:network_gradient_check",
+    driver="autograder.modules.shallow_network:network_gradient_check",
     outputs=("gradient check", "grads"),
     advisory=("gradient check",),
 )
@@ -718,7 +718,7 @@ exercise(
 """backward: dW1, db1, dW2, db2, checked against the expected values and numerically."""
 check("backward", backward, forward, compute_cost)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("06_shallow_network", "backward", backward, forward, compute_cost)
 ### END HIDDEN TESTS
@@ -847,7 +847,7 @@ exercise(
 """update: V - lr * dV for every parameter, in a new dict."""
 check("update", update)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("06_shallow_network", "update", update)
 ### END HIDDEN TESTS
@@ -935,14 +935,14 @@ exercise(
         ),
     ],
     uses=("forward",),
-    driver="autograder.drivers_nets:predict_through_forward",
+    driver="autograder.modules.shallow_network:predict_through_forward",
 )
 
 # %% nbgrader={"grade": true, "grade_id": "predict-tests", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 """predict: (N, n_y) labels 0/1 from forward's probabilities."""
 check("predict", predict, forward)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("06_shallow_network", "predict", predict, forward)
 ### END HIDDEN TESTS

@@ -43,7 +43,7 @@ from sklearn.model_selection import train_test_split
 from tqdm.auto import tqdm
 
 from autograder import load_checks, needs, todo
-from autograder.numerics import numerical_gradient, rel_error
+from autograder.checking.numerics import numerical_gradient, rel_error
 
 check = load_checks("07_deep_network")
 
@@ -109,7 +109,7 @@ def affine_forward(x, w, b):
 
 
 # %% tags=["spec"]
-from autograder.spec import case, exercise, mistake
+from autograder.authoring.spec import case, exercise, mistake
 
 
 def _affine_no_bias(x, w, b):
@@ -209,7 +209,7 @@ exercise(
             "x_flat = x.reshape(x.shape[0], -1), and return (out, (x, w, b)).",
         ),
     ],
-    driver="autograder.drivers_deep:layer_forward_and_cache",
+    driver="autograder.modules.deep_network:layer_forward_and_cache",
     outputs=("returns", "out", "cache", "inputs left unchanged"),
 )
 
@@ -217,7 +217,7 @@ exercise(
 """affine_forward: flattens each example, out = x w + b, returns (out, cache = (x, w, b))."""
 check("affine_forward", affine_forward)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("07_deep_network", "affine_forward", affine_forward)
 ### END HIDDEN TESTS
@@ -375,7 +375,7 @@ exercise(
         ),
     ],
     uses=("affine_forward",),
-    driver="autograder.drivers_deep:affine_gradients",
+    driver="autograder.modules.deep_network:affine_gradients",
     outputs=("dx", "dw", "db", "numerical gradient check"),
     advisory=("numerical gradient check",),
 )
@@ -384,7 +384,7 @@ exercise(
 """affine_backward: dx, dw, db as expected and as the numerical gradient of affine_forward."""
 check("affine_backward", affine_backward, affine_forward)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("07_deep_network", "affine_backward", affine_backward, affine_forward)
 ### END HIDDEN TESTS
@@ -473,7 +473,7 @@ exercise(
             "np.maximum(0, x).",
         ),
     ],
-    driver="autograder.drivers_deep:layer_forward",
+    driver="autograder.modules.deep_network:layer_forward",
     outputs=("returns", "out", "inputs left unchanged"),
 )
 
@@ -481,7 +481,7 @@ exercise(
 """relu_forward: max(0, x) of any shape, x left as it was."""
 check("relu_forward", relu_forward)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("07_deep_network", "relu_forward", relu_forward)
 ### END HIDDEN TESTS
@@ -563,7 +563,7 @@ exercise(
         ),
     ],
     uses=("relu_forward",),
-    driver="autograder.drivers_deep:relu_gradients",
+    driver="autograder.modules.deep_network:relu_gradients",
     outputs=("dx away from the kinks", "dx at the kinks (x == 0)", "numerical gradient check"),
     advisory=("numerical gradient check",),
 )
@@ -572,7 +572,7 @@ exercise(
 """relu_backward: dout gated by x > 0, zero at the kinks."""
 check("relu_backward", relu_backward, relu_forward)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("07_deep_network", "relu_backward", relu_backward, relu_forward)
 ### END HIDDEN TESTS
@@ -701,7 +701,7 @@ exercise(
             "the loss is averaged over the batch, so its gradient carries the same 1/N.",
         ),
     ],
-    driver="autograder.drivers_deep:loss_gradients",
+    driver="autograder.modules.deep_network:loss_gradients",
     outputs=("loss", "dscores", "numerical gradient check"),
 )
 
@@ -709,7 +709,7 @@ exercise(
 """softmax_loss: stable mean cross-entropy and its gradient (p - onehot) / N."""
 check("softmax_loss", softmax_loss)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("07_deep_network", "softmax_loss", softmax_loss)
 ### END HIDDEN TESTS
@@ -899,7 +899,7 @@ exercise(
         ),
     ],
     uses=("affine_forward", "affine_backward", "relu_forward", "relu_backward", "softmax_loss"),
-    driver="autograder.drivers_deep:network_loss",
+    driver="autograder.modules.deep_network:network_loss",
     outputs=("initial parameters", "scores", "loss", "grads", "numerical gradient check"),
     advisory=("numerical gradient check",),
 )
@@ -916,7 +916,7 @@ check(
     softmax_loss,
 )
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden(
     "07_deep_network",

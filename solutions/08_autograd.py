@@ -41,7 +41,7 @@ from sklearn.model_selection import train_test_split
 from tqdm.auto import tqdm
 
 from autograder import load_checks, needs, todo
-from autograder.numerics import numerical_gradient
+from autograder.checking.numerics import numerical_gradient
 
 check = load_checks("08_autograd")
 
@@ -145,7 +145,7 @@ def topological_order(root):
 
 
 # %% tags=["spec"]
-from autograder.spec import case, exercise, mistake
+from autograder.authoring.spec import case, exercise, mistake
 
 
 def _topo_recursive(root):
@@ -246,14 +246,14 @@ exercise(
             "node only after all its inputs are done (post-order).",
         ),
     ],
-    driver="autograder.drivers_deep:topological_order_check",
+    driver="autograder.modules.autograd:topological_order_check",
 )
 
 # %% nbgrader={"grade": true, "grade_id": "topological-order-tests", "locked": true, "points": 3, "schema_version": 3, "solution": false}
 """topological_order: each node once, after its inputs, no recursion on deep chains."""
 check("topological_order", topological_order)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("08_autograd", "topological_order", topological_order)
 ### END HIDDEN TESTS
@@ -580,7 +580,7 @@ exercise(
         ),
     ],
     uses=("topological_order",),
-    driver="autograder.drivers_deep:value_program",
+    driver="autograder.modules.autograd:value_program",
     outputs=("data", "grad", "numerical gradient check"),
 )
 
@@ -588,7 +588,7 @@ exercise(
 """Value: data and grad of every node of small programs, deep chains and reused nodes."""
 check("Value", Value, topological_order)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("08_autograd", "Value", Value, topological_order)
 ### END HIDDEN TESTS
@@ -835,7 +835,7 @@ exercise(
 """unbroadcast: sums a gradient back to the shape of a broadcast input."""
 check("unbroadcast", unbroadcast)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("08_autograd", "unbroadcast", unbroadcast)
 ### END HIDDEN TESTS
@@ -1122,7 +1122,7 @@ exercise(
         ),
     ],
     uses=("unbroadcast", "topological_order"),
-    driver="autograder.drivers_deep:tensor_program",
+    driver="autograder.modules.autograd:tensor_program",
     outputs=("out", "grad", "numerical gradient check"),
 )
 
@@ -1130,7 +1130,7 @@ exercise(
 """Tensor: output and every gradient of small array programs, checked numerically too."""
 check("Tensor", Tensor, unbroadcast, topological_order)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("08_autograd", "Tensor", Tensor, unbroadcast, topological_order)
 ### END HIDDEN TESTS
@@ -1296,7 +1296,7 @@ exercise(
         ),
     ],
     uses=("Tensor", "topological_order"),
-    driver="autograder.drivers_deep:tensor_loss",
+    driver="autograder.modules.autograd:tensor_loss",
     outputs=("loss", "logits.grad", "numerical gradient check"),
 )
 
@@ -1304,7 +1304,7 @@ exercise(
 """softmax_cross_entropy: stable mean loss, gradient (p - onehot) / N times the upstream one."""
 check("softmax_cross_entropy", softmax_cross_entropy, Tensor, topological_order)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden(
     "08_autograd", "softmax_cross_entropy", softmax_cross_entropy, Tensor, topological_order
@@ -1352,7 +1352,7 @@ class TensorNet:
 
 # %% [markdown]
 # **Gradient check.** For a small network with two hidden layers, the gradients your engine
-# found, against centred differences (`autograder.numerics`). We compare each parameter as a
+# found, against centred differences (`autograder.checking.numerics`). We compare each parameter as a
 # whole, $\lVert g_{\text{engine}} - g_{\text{numerical}}\rVert /
 # (\lVert g_{\text{engine}}\rVert + \lVert g_{\text{numerical}}\rVert)$: element by element,
 # gradients as small as $10^{-8}$ would drown in the round-off of the centred differences

@@ -139,7 +139,7 @@ def xavier_init(fan_in, fan_out, rng):
 
 
 # %% tags=["spec"]
-from autograder.spec import Seeded, case, exercise, mistake
+from autograder.authoring.spec import Seeded, case, exercise, mistake
 
 
 def _xavier_fan_in_only(fan_in, fan_out, rng):
@@ -196,7 +196,7 @@ exercise(
 """xavier_init: shape (fan_in, fan_out), std sqrt(2 / (fan_in + fan_out)), the documented draw."""
 check("xavier_init", xavier_init)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("09_regularization", "xavier_init", xavier_init)
 ### END HIDDEN TESTS
@@ -275,7 +275,7 @@ exercise(
 """he_init: shape (fan_in, fan_out), std sqrt(2 / fan_in), the documented draw."""
 check("he_init", he_init)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("09_regularization", "he_init", he_init)
 ### END HIDDEN TESTS
@@ -692,7 +692,7 @@ exercise(
 """l2_penalty: 0.5 * reg * sum of squares of the weights (not biases), gradients reg * W."""
 check("l2_penalty", l2_penalty)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("09_regularization", "l2_penalty", l2_penalty)
 ### END HIDDEN TESTS
@@ -898,7 +898,7 @@ exercise(
             "dout by that same mask, so the kept units pass their gradient times 1/p.",
         ),
     ],
-    driver="autograder.drivers_strategy:dropout_output",
+    driver="autograder.modules.regularization:dropout_output",
     outputs=("out", "cache"),
     rtol=1e-9,
     atol=1e-12,
@@ -908,7 +908,7 @@ exercise(
 """dropout_forward: inverted dropout, mask (rng.random(x.shape) < p) / p in train, identity in test."""
 check("dropout_forward", dropout_forward)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("09_regularization", "dropout_forward", dropout_forward)
 ### END HIDDEN TESTS
@@ -1024,7 +1024,7 @@ exercise(
         ),
     ],
     uses=("dropout_forward",),
-    driver="autograder.drivers_strategy:dropout_backward_after_forward",
+    driver="autograder.modules.regularization:dropout_backward_after_forward",
     rtol=1e-9,
     atol=1e-12,
 )
@@ -1033,7 +1033,7 @@ exercise(
 """dropout_backward: dout times the scaled mask in training, dout in test mode."""
 check("dropout_backward", dropout_backward, dropout_forward)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("09_regularization", "dropout_backward", dropout_backward, dropout_forward)
 ### END HIDDEN TESTS
@@ -1219,7 +1219,7 @@ exercise(
 """early_stopping_epoch: the best epoch seen before `patience` epochs without strict improvement."""
 check("early_stopping_epoch", early_stopping_epoch)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("09_regularization", "early_stopping_epoch", early_stopping_epoch)
 ### END HIDDEN TESTS

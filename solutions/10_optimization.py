@@ -230,10 +230,10 @@ def sgd(w, dw, config):
 
 
 # %% tags=["spec"]
-from autograder.fixtures_optimizers import ravine_grad, shifted_bowl_grad, tilted_plane_grad
-from autograder.spec import case, exercise, mistake
+from autograder.modules.optimization import ravine_grad, shifted_bowl_grad, tilted_plane_grad
+from autograder.authoring.spec import case, exercise, mistake
 
-STEPS = "autograder.drivers_optimizers:update_steps"
+STEPS = "autograder.modules.optimization:update_steps"
 STEP_OUTPUTS = ("weights after each step (row i: after step i + 1)", "config after the last step")
 
 
@@ -311,7 +311,7 @@ exercise(
 """sgd: several steps on one config; the weights after each and the final config."""
 check("sgd", sgd)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("10_optimization", "sgd", sgd)
 ### END HIDDEN TESTS
@@ -455,7 +455,7 @@ exercise(
 """sgd_momentum: a running velocity kept in the config across steps."""
 check("sgd_momentum", sgd_momentum)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("10_optimization", "sgd_momentum", sgd_momentum)
 ### END HIDDEN TESTS
@@ -607,7 +607,7 @@ exercise(
 """rmsprop: the running mean of squared gradients and the scaled steps, across steps."""
 check("rmsprop", rmsprop)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("10_optimization", "rmsprop", rmsprop)
 ### END HIDDEN TESTS
@@ -784,7 +784,7 @@ exercise(
 """adam: moments, step count and bias correction across steps."""
 check("adam", adam)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("10_optimization", "adam", adam)
 ### END HIDDEN TESTS
@@ -1132,7 +1132,7 @@ exercise(
 """cosine_decay: warm-up, half-cosine decay and a floor after the end, on arrays of steps."""
 check("cosine_decay", cosine_decay)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("10_optimization", "cosine_decay", cosine_decay)
 ### END HIDDEN TESTS
@@ -1417,7 +1417,7 @@ exercise(
             "statistics are per feature, over the batch: mean and var along axis=0, shape (D,).",
         ),
     ],
-    driver="autograder.drivers_optimizers:batchnorm_run",
+    driver="autograder.modules.optimization:batchnorm_run",
     outputs=("out", "running_mean", "running_var", "out of the test call that follows"),
 )
 
@@ -1425,7 +1425,7 @@ exercise(
 """batchnorm_forward: train and test modes, and the running averages left in bn_param."""
 check("batchnorm_forward", batchnorm_forward)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("10_optimization", "batchnorm_forward", batchnorm_forward)
 ### END HIDDEN TESTS
@@ -1582,7 +1582,7 @@ exercise(
         ),
     ],
     uses=("batchnorm_forward",),
-    driver="autograder.drivers_optimizers:batchnorm_gradients",
+    driver="autograder.modules.optimization:batchnorm_gradients",
     outputs=("dx", "dgamma", "dbeta", "numerical gradient check"),
     advisory=("numerical gradient check",),
 )
@@ -1591,7 +1591,7 @@ exercise(
 """batchnorm_backward: dx, dgamma, dbeta as expected and as the numerical gradient."""
 check("batchnorm_backward", batchnorm_backward, batchnorm_forward)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("10_optimization", "batchnorm_backward", batchnorm_backward, batchnorm_forward)
 ### END HIDDEN TESTS

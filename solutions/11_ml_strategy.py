@@ -105,7 +105,7 @@ def train_dev_test_split(X, y, fractions, seed):
 
 
 # %% tags=["spec"]
-from autograder.spec import Seeded, case, exercise, mistake
+from autograder.authoring.spec import Seeded, case, exercise, mistake
 
 
 def _split_test_overlaps_dev(X, y, fractions, seed):
@@ -224,7 +224,7 @@ exercise(
             "takes what is left.",
         ),
     ],
-    driver="autograder.drivers_strategy:split_and_count_shared",
+    driver="autograder.modules.ml_strategy:split_and_count_shared",
     outputs=("examples in two sets", "X_train", "y_train", "X_dev", "y_dev", "X_test", "y_test"),
 )
 
@@ -232,7 +232,7 @@ exercise(
 """train_dev_test_split: the documented permutation, floor sizes, disjoint sets, labels kept."""
 check("train_dev_test_split", train_dev_test_split)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("11_ml_strategy", "train_dev_test_split", train_dev_test_split)
 ### END HIDDEN TESTS
@@ -425,7 +425,7 @@ exercise(
 """diagnose: avoidable bias = train - human, variance = dev - train, each compared with tol."""
 check("diagnose", diagnose)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("11_ml_strategy", "diagnose", diagnose)
 ### END HIDDEN TESTS
@@ -610,7 +610,7 @@ exercise(
 """confusion_matrix: (k, k) counts, rows true classes, columns predicted classes."""
 check("confusion_matrix", confusion_matrix)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("11_ml_strategy", "confusion_matrix", confusion_matrix)
 ### END HIDDEN TESTS
@@ -758,7 +758,7 @@ exercise(
 """precision_recall_f1: column-wise precision, row-wise recall, harmonic F1, 0/0 as 0."""
 check("precision_recall_f1", precision_recall_f1)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("11_ml_strategy", "precision_recall_f1", precision_recall_f1)
 ### END HIDDEN TESTS
@@ -953,7 +953,7 @@ exercise(
 """top_confusions: off-diagonal, non-zero, largest counts first, ties by (true, predicted)."""
 check("top_confusions", top_confusions)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("11_ml_strategy", "top_confusions", top_confusions)
 ### END HIDDEN TESTS
@@ -1063,7 +1063,7 @@ exercise(
 """log_uniform_samples: 10 ** rng.uniform(log10(low), log10(high), size=n)."""
 check("log_uniform_samples", log_uniform_samples)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("11_ml_strategy", "log_uniform_samples", log_uniform_samples)
 ### END HIDDEN TESTS

@@ -42,8 +42,8 @@ from sklearn.datasets import load_digits
 from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
-from autograder import load_checks, todo
-from autograder.numerics import numerical_gradient_array, rel_error
+from autograder import load_checks, needs, todo
+from autograder.checking.numerics import numerical_gradient_array, rel_error
 
 check = load_checks("12_convolutions")
 
@@ -112,7 +112,7 @@ def conv_output_size(size, kernel, stride, pad):
 
 
 # %% tags=["spec"]
-from autograder.spec import Seeded, case, exercise, mistake
+from autograder.authoring.spec import Seeded, case, exercise, mistake
 
 
 def _size_off_by_one(size, kernel, stride, pad):
@@ -169,7 +169,7 @@ exercise(
 """conv_output_size: (size + 2 pad - kernel) // stride + 1, an int."""
 check("conv_output_size", conv_output_size)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("12_convolutions", "conv_output_size", conv_output_size)
 ### END HIDDEN TESTS
@@ -247,7 +247,7 @@ exercise(
 """zero_pad: pad zeros on the four sides of each image, batch and channels untouched."""
 check("zero_pad", zero_pad)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("12_convolutions", "zero_pad", zero_pad)
 ### END HIDDEN TESTS
@@ -263,6 +263,9 @@ check_hidden("12_convolutions", "zero_pad", zero_pad)
 
 
 # %%
+needs("conv_output_size")
+
+
 def window_starts(size, kernel, stride, pad):
     """Where the window starts along one padded axis, found by sliding it until it falls off."""
     starts, start = [], 0
@@ -507,7 +510,7 @@ exercise(
 """conv_forward_naive: cross-correlation with stride and zero padding, cache (x, w, b, conv_param)."""
 check("conv_forward_naive", conv_forward_naive, conv_output_size, zero_pad)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden(
     "12_convolutions", "conv_forward_naive", conv_forward_naive, conv_output_size, zero_pad
@@ -522,6 +525,7 @@ check_hidden(
 # strong positive response, blue a strong negative one: the same edge seen from the other side.
 
 # %%
+needs("conv_forward_naive")
 digits = load_digits()
 digit = digits.images[0][None, None] / 16.0  # (N=1, C=1, 8, 8)
 edge_filters = np.array(
@@ -676,7 +680,7 @@ exercise(
 """conv_backward_naive: dx, dw, db of the convolution, windows at the stride, overlaps added."""
 check("conv_backward_naive", conv_backward_naive, conv_forward_naive, zero_pad)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden(
     "12_convolutions", "conv_backward_naive", conv_backward_naive, conv_forward_naive, zero_pad
@@ -689,6 +693,7 @@ check_hidden(
 # relative error should be around $10^{-8}$ or smaller.
 
 # %%
+needs("conv_forward_naive", "conv_backward_naive")
 rng = np.random.default_rng(0)
 x_check = rng.normal(size=(2, 3, 7, 6))
 w_check = rng.normal(size=(4, 3, 3, 3))
@@ -836,7 +841,7 @@ exercise(
 """max_pool_forward_naive: the maximum of each window, per channel, cache (x, pool_param)."""
 check("max_pool_forward_naive", max_pool_forward_naive, conv_output_size)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("12_convolutions", "max_pool_forward_naive", max_pool_forward_naive, conv_output_size)
 ### END HIDDEN TESTS
@@ -1008,7 +1013,7 @@ exercise(
 """max_pool_backward_naive: each gradient to its window's first maximum, overlaps added."""
 check("max_pool_backward_naive", max_pool_backward_naive, max_pool_forward_naive)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden(
     "12_convolutions", "max_pool_backward_naive", max_pool_backward_naive, max_pool_forward_naive
@@ -1021,6 +1026,7 @@ check_hidden(
 # ones: the inputs that won their window, one per window.
 
 # %%
+needs("conv_forward_naive", "max_pool_forward_naive", "max_pool_backward_naive")
 pooled, pool_cache = max_pool_forward_naive(
     edge_maps, {"pool_height": 2, "pool_width": 2, "stride": 2}
 )
@@ -1185,7 +1191,7 @@ exercise(
 """im2col: each padded window as a row, rows (n, i, j) and columns (c, di, dj) in C order."""
 check("im2col", im2col, conv_output_size, zero_pad)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("12_convolutions", "im2col", im2col, conv_output_size, zero_pad)
 ### END HIDDEN TESTS
@@ -1195,6 +1201,7 @@ check_hidden("12_convolutions", "im2col", im2col, conv_output_size, zero_pad)
 # window, the zeros at the borders are the padding.
 
 # %%
+needs("im2col")
 small = np.arange(9.0).reshape(1, 1, 3, 3)
 print("2x2 windows, stride 1, no padding:\n", im2col(small, 2, 2, 1, 0))
 print("2x2 windows, stride 2, padding 1:\n", im2col(small, 2, 2, 2, 1))
@@ -1354,7 +1361,7 @@ exercise(
 """col2im: the adjoint of im2col, overlapping windows added, padding dropped."""
 check("col2im", col2im, conv_output_size)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("12_convolutions", "col2im", col2im, conv_output_size)
 ### END HIDDEN TESTS
@@ -1363,6 +1370,7 @@ check_hidden("12_convolutions", "col2im", col2im, conv_output_size)
 # The adjoint property, tested on random inputs: the two inner products agree to rounding.
 
 # %%
+needs("im2col", "col2im")
 rng = np.random.default_rng(1)
 x_random = rng.normal(size=(2, 3, 6, 5))
 cols_random = rng.normal(size=im2col(x_random, 3, 3, 2, 1).shape)
@@ -1477,7 +1485,7 @@ exercise(
 """conv_forward_fast: the naive layer's numbers, by im2col and one matrix product."""
 check("conv_forward_fast", conv_forward_fast, im2col, conv_output_size)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("12_convolutions", "conv_forward_fast", conv_forward_fast, im2col, conv_output_size)
 ### END HIDDEN TESTS
@@ -1576,7 +1584,7 @@ exercise(
 """conv_backward_fast: the naive layer's gradients, through col2im."""
 check("conv_backward_fast", conv_backward_fast, conv_forward_fast, col2im)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("12_convolutions", "conv_backward_fast", conv_backward_fast, conv_forward_fast, col2im)
 ### END HIDDEN TESTS
@@ -1588,6 +1596,7 @@ check_hidden("12_convolutions", "conv_backward_fast", conv_backward_fast, conv_f
 # differences are rounding errors.
 
 # %%
+needs("conv_forward_naive", "conv_backward_naive", "conv_forward_fast", "conv_backward_fast")
 rng = np.random.default_rng(2)
 x_same = rng.normal(size=(4, 3, 9, 8))
 w_same = rng.normal(size=(5, 3, 3, 2))
@@ -1611,6 +1620,9 @@ for name, g_naive, g_fast in zip(["dx", "dw", "db"], grads_naive, grads_fast):
 
 
 # %%
+needs("conv_forward_naive", "conv_backward_naive", "conv_forward_fast", "conv_backward_fast")
+
+
 def best_time(fn, args, repeats):
     """The fastest of `repeats` runs of fn(*args), in milliseconds."""
     times = []

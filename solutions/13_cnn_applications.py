@@ -47,7 +47,7 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 from tqdm.auto import tqdm
 
-from autograder import load_checks, todo
+from autograder import load_checks, needs, todo
 
 check = load_checks("13_cnn_applications")
 
@@ -258,7 +258,7 @@ def conv_relu_pool_forward(x, w, b, conv_param, pool_param):
 
 
 # %% tags=["spec"]
-from autograder.spec import case, exercise, mistake
+from autograder.authoring.spec import case, exercise, mistake
 
 
 # the wrong forward passes keep the reference's cache layout: a submission that makes one of
@@ -369,7 +369,7 @@ exercise(
             "stride are the caller's choice.",
         ),
     ],
-    driver="autograder.drivers_deep:layer_forward",
+    driver="autograder.modules.deep_network:layer_forward",
     outputs=("returns", "out", "inputs left unchanged"),
 )
 
@@ -377,7 +377,7 @@ exercise(
 """conv_relu_pool_forward: conv, ReLU, max pool with the given parameters; returns (out, cache)."""
 check("conv_relu_pool_forward", conv_relu_pool_forward)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("13_cnn_applications", "conv_relu_pool_forward", conv_relu_pool_forward)
 ### END HIDDEN TESTS
@@ -509,7 +509,7 @@ exercise(
 """conv_relu_pool_backward: dx, dw, db as expected and as the numerical gradient of the forward pass."""
 check("conv_relu_pool_backward", conv_relu_pool_backward, conv_relu_pool_forward)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden(
     "13_cnn_applications",
@@ -746,7 +746,7 @@ exercise(
 """ThreeLayerConvNet: parameter shapes, scores, loss with L2 on the weights, and gradients."""
 check("ThreeLayerConvNet", ThreeLayerConvNet, conv_relu_pool_forward, conv_relu_pool_backward)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden(
     "13_cnn_applications",
@@ -820,6 +820,7 @@ def train(
 
 
 # %%
+needs("ThreeLayerConvNet")
 model = ThreeLayerConvNet(**CNN_CONFIG)
 start = time.process_time()
 history = train(model, X_train, y_train, X_test, y_test, **TRAIN_CONFIG)
@@ -831,6 +832,7 @@ assert test_accuracy >= 0.98, (
 )
 
 # %%
+needs("ThreeLayerConvNet")
 steps_per_epoch = int(np.ceil(len(X_train) / TRAIN_CONFIG["batch_size"]))
 fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3))
 ax_loss.plot(np.arange(len(history["loss"])) / steps_per_epoch, history["loss"], lw=0.7)
@@ -861,6 +863,7 @@ plt.show()
 # most filters are small edge and stroke detectors (ink on one side, none on the other).
 
 # %%
+needs("ThreeLayerConvNet")
 filters = model.params["W1"][:, 0]
 limit = np.abs(filters).max()
 fig, axes = plt.subplots(2, 8, figsize=(9, 2.4))
@@ -877,6 +880,7 @@ plt.show()
 # digit's left edges, one for its top, and so on. The affine layers read the digit from these.
 
 # %%
+needs("conv_relu_pool_forward", "ThreeLayerConvNet")
 digit_index = int(np.flatnonzero(y_test == 4)[0])
 one_digit = X_test[digit_index : digit_index + 1]
 same_pad = {"stride": 1, "pad": 1}
@@ -913,6 +917,9 @@ plt.show()
 
 
 # %%
+needs("conv_relu_pool_forward", "conv_relu_pool_backward", "ThreeLayerConvNet")
+
+
 def saliency(net, images, classes):
     """d score[class] / d image for each image, through the network's own backward passes."""
     p = net.params
@@ -1061,7 +1068,7 @@ exercise(
             "after adding the skip, apply relu_forward to the sum x + conv2(...).",
         ),
     ],
-    driver="autograder.drivers_deep:layer_forward",
+    driver="autograder.modules.deep_network:layer_forward",
     outputs=("returns", "out", "inputs left unchanged"),
 )
 
@@ -1069,7 +1076,7 @@ exercise(
 """residual_block_forward: relu(x + conv(relu(conv(x)))) with same padding; returns (out, cache)."""
 check("residual_block_forward", residual_block_forward)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("13_cnn_applications", "residual_block_forward", residual_block_forward)
 ### END HIDDEN TESTS
@@ -1172,7 +1179,7 @@ exercise(
 """residual_block_backward: the five gradients, both paths into dx, and the numerical check."""
 check("residual_block_backward", residual_block_backward, residual_block_forward)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden(
     "13_cnn_applications",
@@ -1192,6 +1199,13 @@ check_hidden(
 # every conv layer's weights on one batch, before any training:
 
 # %%
+needs(
+    "conv_relu_pool_forward",
+    "conv_relu_pool_backward",
+    "ThreeLayerConvNet",
+    "residual_block_forward",
+    "residual_block_backward",
+)
 DEPTH, WIDTH = 8, 4
 SAME_PADDING = {"stride": 1, "pad": 1}
 
@@ -1267,6 +1281,15 @@ plt.show()
 
 
 # %%
+needs(
+    "conv_relu_pool_forward",
+    "conv_relu_pool_backward",
+    "ThreeLayerConvNet",
+    "residual_block_forward",
+    "residual_block_backward",
+)
+
+
 def train_deep(residual, num_epochs=3, learning_rate=0.05, batch_size=32, seed=0):
     params = deep_init()
     velocity = {k: np.zeros_like(v) for k, v in params.items()}
@@ -1408,7 +1431,7 @@ exercise(
 """shift_images: whole-pixel shifts down/right, zeros where pixels left, no wrap-around."""
 check("shift_images", shift_images)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("13_cnn_applications", "shift_images", shift_images)
 ### END HIDDEN TESTS
@@ -1420,6 +1443,9 @@ check_hidden("13_cnn_applications", "shift_images", shift_images)
 
 
 # %%
+needs("conv_relu_pool_forward", "conv_relu_pool_backward", "ThreeLayerConvNet", "shift_images")
+
+
 def random_shifts(images, rng):
     moves = rng.integers(-1, 2, size=(len(images), 2))
     moved = [
@@ -1453,6 +1479,7 @@ print(
 # the invariances it shows, no more.
 
 # %%
+needs("conv_relu_pool_forward", "conv_relu_pool_backward", "ThreeLayerConvNet", "shift_images")
 shifts = range(-2, 3)
 shifted_accuracy = {
     name: np.array(
@@ -1598,14 +1625,14 @@ exercise(
             "the overlap is inside both boxes: union = area_a + area_b - intersection.",
         ),
     ],
-    driver="autograder.drivers:call_float",
+    driver="autograder.checking.drivers:call_float",
 )
 
 # %% nbgrader={"grade": true, "grade_id": "iou-tests", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 """iou: overlap over union of two boxes, 0 when apart."""
 check("iou", iou)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("13_cnn_applications", "iou", iou)
 ### END HIDDEN TESTS
@@ -1748,7 +1775,7 @@ exercise(
 """non_max_suppression: kept boxes by score, each with IoU <= threshold with every kept box."""
 check("non_max_suppression", non_max_suppression, iou)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("13_cnn_applications", "non_max_suppression", non_max_suppression, iou)
 ### END HIDDEN TESTS
@@ -1760,6 +1787,9 @@ check_hidden("13_cnn_applications", "non_max_suppression", non_max_suppression, 
 # come back.
 
 # %%
+needs(
+    "conv_relu_pool_forward", "conv_relu_pool_backward", "ThreeLayerConvNet", "non_max_suppression"
+)
 detection_rng = np.random.default_rng(4)
 objects = np.array([[1.0, 1.0, 4.0, 5.0], [3.0, 3.5, 7.5, 7.0], [8.0, 1.0, 10.5, 3.5]])
 noisy_boxes = np.concatenate(
@@ -1916,14 +1946,14 @@ exercise(
             "np.maximum(..., 0) per triplet before averaging.",
         ),
     ],
-    driver="autograder.drivers:call_float",
+    driver="autograder.checking.drivers:call_float",
 )
 
 # %% nbgrader={"grade": true, "grade_id": "triplet-loss-tests", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 """triplet_loss: mean of max(|a - p|^2 - |a - n|^2 + margin, 0)."""
 check("triplet_loss", triplet_loss)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("13_cnn_applications", "triplet_loss", triplet_loss)
 ### END HIDDEN TESTS
@@ -1937,6 +1967,17 @@ check_hidden("13_cnn_applications", "triplet_loss", triplet_loss)
 
 
 # %%
+needs(
+    "conv_relu_pool_forward",
+    "conv_relu_pool_backward",
+    "ThreeLayerConvNet",
+    "residual_block_forward",
+    "residual_block_backward",
+    "shift_images",
+    "triplet_loss",
+)
+
+
 def hidden_units(net, images):
     """The network's 64 hidden activations: its embedding of each image."""
     p = net.params
@@ -2064,7 +2105,7 @@ exercise(
 """gram_matrix: F @ F.T of the (C, H*W) flattened features."""
 check("gram_matrix", gram_matrix)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("13_cnn_applications", "gram_matrix", gram_matrix)
 ### END HIDDEN TESTS
@@ -2079,6 +2120,18 @@ check_hidden("13_cnn_applications", "gram_matrix", gram_matrix)
 
 
 # %%
+needs(
+    "conv_relu_pool_forward",
+    "conv_relu_pool_backward",
+    "ThreeLayerConvNet",
+    "residual_block_forward",
+    "residual_block_backward",
+    "shift_images",
+    "triplet_loss",
+    "gram_matrix",
+)
+
+
 def style_loss_and_grad(image, style_gram, W1, b1):
     maps, conv_cache = conv_forward_fast(image, W1, b1, {"stride": 1, "pad": 1})
     active, relu_cache = relu_forward(maps)

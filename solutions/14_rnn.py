@@ -43,9 +43,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from tqdm.auto import tqdm
 
-from autograder import load_checks, todo
+from autograder import load_checks, needs, todo
 from autograder.modules.rnn import doc_corpus
-from autograder.numerics import numerical_gradient, rel_error
+from autograder.checking.numerics import numerical_gradient, rel_error
 
 check = load_checks("14_rnn")
 
@@ -94,7 +94,7 @@ def rnn_step_forward(x, prev_h, Wx, Wh, b):
 
 
 # %% tags=["spec"]
-from autograder.spec import case, exercise, mistake
+from autograder.authoring.spec import case, exercise, mistake
 
 
 def _step_inputs(rng, N, D, H, scale=1.0, digits=None):
@@ -170,7 +170,7 @@ exercise(
             "included.",
         ),
     ],
-    driver="autograder.drivers_deep:layer_forward",
+    driver="autograder.modules.deep_network:layer_forward",
     outputs=("returns", "next_h", "inputs left unchanged"),
 )
 
@@ -178,7 +178,7 @@ exercise(
 """rnn_step_forward: next_h = tanh(x Wx + prev_h Wh + b), returned with a cache, inputs unchanged."""
 check("rnn_step_forward", rnn_step_forward)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("14_rnn", "rnn_step_forward", rnn_step_forward)
 ### END HIDDEN TESTS
@@ -291,7 +291,7 @@ exercise(
 """rnn_step_backward: the five gradients of one step, as expected and as the numerical gradient."""
 check("rnn_step_backward", rnn_step_backward, rnn_step_forward)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("14_rnn", "rnn_step_backward", rnn_step_backward, rnn_step_forward)
 ### END HIDDEN TESTS
@@ -428,7 +428,7 @@ exercise(
 """rnn_forward: the hidden states (N, T, H) of a whole sequence, one step after another."""
 check("rnn_forward", rnn_forward, rnn_step_forward)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("14_rnn", "rnn_forward", rnn_forward, rnn_step_forward)
 ### END HIDDEN TESTS
@@ -563,7 +563,7 @@ exercise(
 """rnn_backward: the gradients of a whole sequence, as expected and as the numerical gradient."""
 check("rnn_backward", rnn_backward, rnn_forward, rnn_step_backward)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("14_rnn", "rnn_backward", rnn_backward, rnn_forward, rnn_step_backward)
 ### END HIDDEN TESTS
@@ -574,6 +574,7 @@ check_hidden("14_rnn", "rnn_backward", rnn_backward, rnn_forward, rnn_step_backw
 # centred differences of your forward pass. Around $10^{-7}$ or smaller is right; near 1 is a bug.
 
 # %%
+needs("rnn_forward", "rnn_backward")
 rng = np.random.default_rng(0)
 x_check = rng.normal(size=(2, 6, 3))
 h0_check = rng.normal(size=(2, 4))
@@ -610,6 +611,7 @@ for name, value in inputs_check.items():
 # size of `dx[:, t]` says how much the loss still hears of the input $k = T - 1 - t$ steps back.
 
 # %%
+needs("rnn_forward", "rnn_backward")
 T_probe, H_probe, D_probe = 50, 32, 8
 probe_rng = np.random.default_rng(14)
 rotation, _ = np.linalg.qr(probe_rng.normal(size=(H_probe, H_probe)))
@@ -650,6 +652,9 @@ plt.show()
 
 
 # %%
+needs("rnn_forward", "rnn_backward")
+
+
 def show_radius(rho=1.0):
     norms, _ = gradient_through_time(rho)
     plt.figure(figsize=(6, 3.2))
@@ -809,7 +814,7 @@ exercise(
 """clip_by_global_norm: one factor for all arrays, only above max_norm, inputs left unchanged."""
 check("clip_by_global_norm", clip_by_global_norm)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("14_rnn", "clip_by_global_norm", clip_by_global_norm)
 ### END HIDDEN TESTS
@@ -819,6 +824,7 @@ check_hidden("14_rnn", "clip_by_global_norm", clip_by_global_norm)
 # the direction (the cosine with the raw gradient) is untouched.
 
 # %%
+needs("rnn_forward", "rnn_backward", "clip_by_global_norm")
 _, raw_grads = gradient_through_time(2.0)
 clipped_grads = clip_by_global_norm(raw_grads, max_norm=1.0)
 
@@ -1021,7 +1027,7 @@ exercise(
 """temporal_softmax_loss: masked cross-entropy summed over time, divided by N, and its gradient."""
 check("temporal_softmax_loss", temporal_softmax_loss)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("14_rnn", "temporal_softmax_loss", temporal_softmax_loss)
 ### END HIDDEN TESTS
@@ -1039,6 +1045,7 @@ check_hidden("14_rnn", "temporal_softmax_loss", temporal_softmax_loss)
 # uniformly among the $V$ characters would score $\log V$.
 
 # %%
+needs("rnn_forward", "rnn_backward", "temporal_softmax_loss")
 hidden_size = 96
 one_hot = np.eye(V)
 
@@ -1089,6 +1096,7 @@ print(f"uniform guessing, log V:             {np.log(V):.3f}")
 # only the largest are shrunk. About 15 seconds.
 
 # %%
+needs("rnn_forward", "rnn_backward", "clip_by_global_norm", "temporal_softmax_loss")
 num_steps, batch_size, seq_length = 1200, 32, 32
 learning_rate, max_norm = 4e-3, 25.0
 
@@ -1142,6 +1150,9 @@ assert heldout_loss < 1.9, "the trained model should predict held-out text well 
 
 
 # %%
+needs("rnn_forward", "rnn_backward", "clip_by_global_norm", "temporal_softmax_loss")
+
+
 def moving_average(values, width=50):
     return np.convolve(values, np.ones(width) / width, mode="valid")
 
@@ -1263,7 +1274,7 @@ exercise(
 """temperature_probs: a stable softmax of logits / temperature along the last axis."""
 check("temperature_probs", temperature_probs)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("14_rnn", "temperature_probs", temperature_probs)
 ### END HIDDEN TESTS
@@ -1274,6 +1285,9 @@ check_hidden("14_rnn", "temperature_probs", temperature_probs)
 
 
 # %%
+needs("rnn_step_forward", "rnn_forward", "rnn_backward", "temperature_probs")
+
+
 def sample(params, prompt, length, temperature, seed=0):
     rng = np.random.default_rng(seed)
     h = np.zeros((1, params["Wh"].shape[0]))
@@ -1306,6 +1320,9 @@ for temperature in (0.3, 0.7, 1.0, 1.5):
 
 
 # %%
+needs("rnn_step_forward", "rnn_forward", "rnn_backward", "temperature_probs")
+
+
 def next_char_probs(params, prompt):
     h = np.zeros((1, params["Wh"].shape[0]))
     for c in prompt:

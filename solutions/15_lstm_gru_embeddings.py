@@ -45,7 +45,7 @@ import numpy as np
 from pydoc_data.topics import topics
 from tqdm.auto import tqdm
 
-from autograder import load_checks, todo
+from autograder import load_checks, needs, todo
 
 check = load_checks("15_lstm_gru_embeddings")
 
@@ -125,7 +125,7 @@ def lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b):
 
 
 # %% tags=["spec"]
-from autograder.spec import case, exercise, mistake
+from autograder.authoring.spec import case, exercise, mistake
 
 
 def _lstm_blocks(x, prev_h, prev_c, Wx, Wh, b, order):
@@ -220,7 +220,7 @@ exercise(
 """lstm_step_forward: gates i, f, o, g from one affine map; next_c and next_h as stated."""
 check("lstm_step_forward", lstm_step_forward)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("15_lstm_gru_embeddings", "lstm_step_forward", lstm_step_forward)
 ### END HIDDEN TESTS
@@ -372,7 +372,7 @@ exercise(
 """lstm_step_backward: the six gradients, as expected and as the numerical gradient."""
 check("lstm_step_backward", lstm_step_backward, lstm_step_forward)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("15_lstm_gru_embeddings", "lstm_step_backward", lstm_step_backward, lstm_step_forward)
 ### END HIDDEN TESTS
@@ -391,6 +391,7 @@ check_hidden("15_lstm_gru_embeddings", "lstm_step_backward", lstm_step_backward,
 
 
 # %%
+needs("lstm_step_forward")
 memory_rng = np.random.default_rng(3)
 memory_H, memory_steps = 8, 60
 memory_Wx = memory_rng.normal(scale=0.5, size=(1, 4 * memory_H))
@@ -586,7 +587,7 @@ exercise(
 """gru_step_forward: gates z, r, candidate n with r applied to prev_h, next_h interpolated."""
 check("gru_step_forward", gru_step_forward)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("15_lstm_gru_embeddings", "gru_step_forward", gru_step_forward)
 ### END HIDDEN TESTS
@@ -726,7 +727,7 @@ exercise(
 """gru_step_backward: the five gradients, as expected and as the numerical gradient."""
 check("gru_step_backward", gru_step_backward, gru_step_forward)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("15_lstm_gru_embeddings", "gru_step_backward", gru_step_backward, gru_step_forward)
 ### END HIDDEN TESTS
@@ -884,6 +885,9 @@ LM_STEPS = 300
 
 
 # %%
+needs("lstm_step_forward", "lstm_step_backward")
+
+
 def train_and_evaluate(run):
     params, losses = train_language_model(run["cell"], run["hidden"], run["lr"], LM_STEPS)
     return {"params": params, "losses": losses, "heldout": heldout_loss(run["cell"], params)}
@@ -898,6 +902,7 @@ for name, result in lm_results.items():
     )
 
 # %%
+needs("lstm_step_forward", "lstm_step_backward")
 plt.figure(figsize=(6, 3))
 for name, result in lm_results.items():
     smooth = np.convolve(result["losses"], np.ones(20) / 20, mode="valid")
@@ -918,6 +923,9 @@ plt.show()
 
 
 # %%
+needs("lstm_step_forward", "lstm_step_backward")
+
+
 def sample_lstm(params, prompt, length, temperature, seed=0):
     rng = np.random.default_rng(seed)
     H, V = params["Wh"].shape[0], len(alphabet)
@@ -1088,7 +1096,7 @@ exercise(
 """skipgram_neg_loss: the loss, dcenter and dU, repeated negatives counted each time."""
 check("skipgram_neg_loss", skipgram_neg_loss)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("15_lstm_gru_embeddings", "skipgram_neg_loss", skipgram_neg_loss)
 ### END HIDDEN TESTS
@@ -1169,6 +1177,7 @@ def train_embeddings(dim=32, window=2, negatives=5, lr=0.05, seed=0):
 # About 110,000 pairs, one call of your `skipgram_neg_loss` each: about 6 seconds.
 
 # %%
+needs("skipgram_neg_loss")
 W_words, U_words, embedding_losses = train_embeddings()
 print(
     f"{len(vocab)} words; mean loss per pair: first 5% {embedding_losses[0]:.3f}, "
@@ -1279,7 +1288,7 @@ exercise(
 """nearest_neighbours: the k most cosine-similar rows, most similar first, never itself."""
 check("nearest_neighbours", nearest_neighbours)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("15_lstm_gru_embeddings", "nearest_neighbours", nearest_neighbours)
 ### END HIDDEN TESTS
@@ -1391,7 +1400,7 @@ exercise(
 """analogy: the row most cosine-similar to E[b] - E[a] + E[c], never a, b or c."""
 check("analogy", analogy)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("15_lstm_gru_embeddings", "analogy", analogy)
 ### END HIDDEN TESTS
@@ -1402,6 +1411,7 @@ check_hidden("15_lstm_gru_embeddings", "analogy", analogy)
 # The nearest neighbours of a few words, by your `nearest_neighbours` on the centre vectors:
 
 # %%
+needs("skipgram_neg_loss", "nearest_neighbours")
 probe_words = ["class", "exception", "list", "int", "true", "return", "two", "method"]
 for word in probe_words:
     neighbours = nearest_neighbours(W_words, word_index[word], 5)
@@ -1411,6 +1421,7 @@ for word in probe_words:
 # And a few analogies, by your `analogy`:
 
 # %%
+needs("skipgram_neg_loss", "analogy")
 analogy_probes = [
     ("list", "lists", "string", "strings"),
     ("class", "classes", "method", "methods"),
@@ -1436,6 +1447,7 @@ for a, b, c, expected in analogy_probes:
 # guess lands around 250 on average):
 
 # %%
+needs("skipgram_neg_loss", "nearest_neighbours", "analogy")
 for a, b, c, expected in analogy_probes:
     rows = [word_index[w] for w in (a, b, c)]
     target = W_words[rows[1]] - W_words[rows[0]] + W_words[rows[2]]
@@ -1456,6 +1468,7 @@ for a, b, c, expected in analogy_probes:
 # what they are: types, statements and keywords, ordinal and cardinal numbers.
 
 # %%
+needs("skipgram_neg_loss", "nearest_neighbours", "analogy")
 picture_groups = {
     "types": ["int", "float", "str", "list", "tuple", "dict", "bytes", "set"],
     "statements": ["if", "else", "while", "for", "try", "except", "return", "yield", "import"],
@@ -1487,6 +1500,9 @@ plt.show()
 
 
 # %%
+needs("skipgram_neg_loss", "nearest_neighbours", "analogy")
+
+
 def show_neighbours(word="exception", k=8):
     row = word_index[word]
     found = nearest_neighbours(W_words, row, k)

@@ -44,8 +44,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from tqdm.auto import tqdm
 
-from autograder import load_checks, todo
-from autograder.numerics import numerical_gradient_array, rel_error
+from autograder import load_checks, needs, todo
+from autograder.checking.numerics import numerical_gradient_array, rel_error
 
 check = load_checks("16_attention")
 
@@ -157,7 +157,7 @@ def scaled_dot_product_attention(q, k, v, mask=None):
 
 
 # %% tags=["spec"]
-from autograder.spec import case, exercise, mistake
+from autograder.authoring.spec import case, exercise, mistake
 
 
 def _padding_mask(rng, shape, keep):
@@ -297,7 +297,7 @@ exercise(
 """scaled_dot_product_attention: out and weights with and without masks, any leading axes."""
 check("scaled_dot_product_attention", scaled_dot_product_attention)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("16_attention", "scaled_dot_product_attention", scaled_dot_product_attention)
 ### END HIDDEN TESTS
@@ -354,7 +354,7 @@ exercise(
 """causal_mask: True on and below the diagonal."""
 check("causal_mask", causal_mask)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("16_attention", "causal_mask", causal_mask)
 ### END HIDDEN TESTS
@@ -365,6 +365,7 @@ check_hidden("16_attention", "causal_mask", causal_mask)
 # On the right, the causal mask: each query's weights lie on or below the diagonal.
 
 # %%
+needs("scaled_dot_product_attention", "causal_mask")
 rng = np.random.default_rng(0)
 x_masks = rng.normal(size=(2, 5, 4))
 lengths = np.array([3, 5])
@@ -491,7 +492,7 @@ exercise(
 """attention_forward: returns (out, cache) with out the masked attention of q, k, v."""
 check("attention_forward", attention_forward, scaled_dot_product_attention)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("16_attention", "attention_forward", attention_forward, scaled_dot_product_attention)
 ### END HIDDEN TESTS
@@ -642,7 +643,7 @@ exercise(
 """attention_backward: dq, dk, dv as expected and as the numerical gradient of attention_forward."""
 check("attention_backward", attention_backward, attention_forward)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("16_attention", "attention_backward", attention_backward, attention_forward)
 ### END HIDDEN TESTS
@@ -652,6 +653,7 @@ check_hidden("16_attention", "attention_backward", attention_backward, attention
 # pass and centred differences of your forward pass should be $10^{-8}$ or so.
 
 # %%
+needs("scaled_dot_product_attention", "causal_mask", "attention_forward", "attention_backward")
 rng = np.random.default_rng(1)
 q_check, k_check, v_check = (
     rng.normal(size=(2, 4, 3)),
@@ -753,7 +755,7 @@ exercise(
 """split_heads: (N, T, D) to (N, num_heads, T, D // num_heads), consecutive features per head."""
 check("split_heads", split_heads)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("16_attention", "split_heads", split_heads)
 ### END HIDDEN TESTS
@@ -819,7 +821,7 @@ exercise(
 """merge_heads: (N, num_heads, T, Dh) back to (N, T, num_heads * Dh), the inverse of split_heads."""
 check("merge_heads", merge_heads)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("16_attention", "merge_heads", merge_heads)
 ### END HIDDEN TESTS
@@ -949,7 +951,7 @@ check(
     scaled_dot_product_attention,
 )
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden(
     "16_attention",
@@ -1068,7 +1070,7 @@ exercise(
 """positional_encoding: sines in even columns, cosines in odd ones, frequency 1/10000**(2i/d)."""
 check("positional_encoding", positional_encoding)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("16_attention", "positional_encoding", positional_encoding)
 ### END HIDDEN TESTS
@@ -1079,6 +1081,7 @@ check_hidden("16_attention", "positional_encoding", positional_encoding)
 # positions: it depends on the distance between them alone, and falls as they move apart.
 
 # %%
+needs("positional_encoding")
 pe_picture = positional_encoding(60, 64)
 fig, (ax_pe, ax_sim) = plt.subplots(1, 2, figsize=(11, 3.6))
 image = ax_pe.imshow(pe_picture, cmap="RdBu", aspect="auto", vmin=-1, vmax=1)
@@ -1236,7 +1239,7 @@ exercise(
 """layer_norm_forward: standardises over the last axis (biased variance, eps inside), gamma, beta."""
 check("layer_norm_forward", layer_norm_forward)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("16_attention", "layer_norm_forward", layer_norm_forward)
 ### END HIDDEN TESTS
@@ -1376,7 +1379,7 @@ exercise(
 """layer_norm_backward: dx, dgamma, dbeta as expected and as the numerical gradient."""
 check("layer_norm_backward", layer_norm_backward, layer_norm_forward)
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_hidden
+from autograder.checking.hidden import check_hidden
 
 check_hidden("16_attention", "layer_norm_backward", layer_norm_backward, layer_norm_forward)
 ### END HIDDEN TESTS
@@ -1497,6 +1500,17 @@ def transformer_loss(params, digits, targets=None, positions=True):
 # backward passes were wrong, one of these errors would be near 1 instead of $10^{-6}$ or less.
 
 # %%
+needs(
+    "scaled_dot_product_attention",
+    "causal_mask",
+    "attention_forward",
+    "attention_backward",
+    "split_heads",
+    "merge_heads",
+    "positional_encoding",
+    "layer_norm_forward",
+    "layer_norm_backward",
+)
 rng = np.random.default_rng(3)
 check_params = init_transformer(seed=1)
 check_digits, check_targets = reversal_batch(rng, 3)
@@ -1556,6 +1570,17 @@ def train_transformer(num_steps, avoid=frozenset(), positions=True, seed=0, desc
 
 
 # %%
+needs(
+    "scaled_dot_product_attention",
+    "causal_mask",
+    "attention_forward",
+    "attention_backward",
+    "split_heads",
+    "merge_heads",
+    "positional_encoding",
+    "layer_norm_forward",
+    "layer_norm_backward",
+)
 heldout_digits, heldout_targets = reversal_batch(np.random.default_rng(2026), 1000)
 heldout_set = {row.tobytes() for row in heldout_digits}
 num_steps = 600
@@ -1574,6 +1599,17 @@ print(
 assert heldout_sequence_accuracy >= 0.98, "the transformer should reverse 98% of held-out sequences"
 
 # %%
+needs(
+    "scaled_dot_product_attention",
+    "causal_mask",
+    "attention_forward",
+    "attention_backward",
+    "split_heads",
+    "merge_heads",
+    "positional_encoding",
+    "layer_norm_forward",
+    "layer_norm_backward",
+)
 plt.figure(figsize=(6, 3))
 plt.plot(losses, lw=0.8)
 plt.yscale("log")
@@ -1595,6 +1631,17 @@ plt.show()
 # same 600 steps, with the positional encodings left out.
 
 # %%
+needs(
+    "scaled_dot_product_attention",
+    "causal_mask",
+    "attention_forward",
+    "attention_backward",
+    "split_heads",
+    "merge_heads",
+    "positional_encoding",
+    "layer_norm_forward",
+    "layer_norm_backward",
+)
 blind_params, blind_losses, _ = train_transformer(num_steps, positions=False, desc="no positions")
 blind_sequences, blind_digits = sequence_accuracy(
     blind_params, heldout_digits, heldout_targets, positions=False
@@ -1631,6 +1678,17 @@ plt.show()
 
 
 # %%
+needs(
+    "scaled_dot_product_attention",
+    "causal_mask",
+    "attention_forward",
+    "attention_backward",
+    "split_heads",
+    "merge_heads",
+    "positional_encoding",
+    "layer_norm_forward",
+    "layer_norm_backward",
+)
 heldout_logits, heldout_weights = transformer_loss(params, heldout_digits)
 heldout_predicted = heldout_logits.argmax(axis=-1)
 
@@ -1660,6 +1718,17 @@ attention_viewer = widgets.interact(
 # sequence, because the task depends on positions alone.
 
 # %%
+needs(
+    "scaled_dot_product_attention",
+    "causal_mask",
+    "attention_forward",
+    "attention_backward",
+    "split_heads",
+    "merge_heads",
+    "positional_encoding",
+    "layer_norm_forward",
+    "layer_norm_backward",
+)
 fig, axes = plt.subplots(1, NUM_HEADS, figsize=(4 * NUM_HEADS, 3.6))
 for head, ax in enumerate(np.atleast_1d(axes)):
     ax.imshow(heldout_weights[:, head].mean(axis=0), cmap="Blues", vmin=0, vmax=1)

@@ -9,10 +9,10 @@ from pathlib import Path
 import nbformat
 import numpy as np
 
-from autograder import build, course
-from autograder.serialize import load
+from autograder.authoring import build, course
+from autograder.checking.serialize import load
 
-PACKAGE = Path(course.__file__).parent
+PACKAGE = Path(course.__file__).resolve().parents[1]
 MARKERS = (
     "BEGIN SOLUTION",
     "END SOLUTION",
@@ -163,7 +163,61 @@ def test_package_never_imports_solutions():
 
 def test_the_tool_digest_follows_imports():
     """A change to any code the build runs, however deep, rebuilds the modules whose checks use it."""
-    files = {p.name for p in build.tool_files(["drivers_deep"])}
-    assert {"build.py", "drivers_deep.py", "drivers.py", "numerics.py", "replay.py"} <= files
-    assert {"compare.py", "serialize.py", "spec.py", "course.py"} <= files
-    assert "grade.py" not in files and "drivers_nets.py" not in files
+    files = {str(p.relative_to(PACKAGE)) for p in build.tool_files(["modules.autograd"])}
+    assert {
+        "authoring/build.py",
+        "modules/autograd.py",
+        "modules/deep_network.py",  # imported by autograd
+        "checking/drivers.py",  # imported by deep_network
+        "checking/numerics.py",
+        "checking/replay.py",
+    } <= files
+    assert {"checking/compare.py", "checking/serialize.py", "authoring/spec.py"} <= files
+    assert "grading/grade.py" not in files and "modules/logistic_regression.py" not in files
+
+
+def _course_imports(path: Path) -> set[str]:
+    """Dotted names (below autograder.) of the course modules a file imports."""
+    name = ".".join(path.relative_to(PACKAGE).with_suffix("").parts)
+    return build.imported(name.removesuffix(".__init__"))
+
+
+def test_modules_only_look_back():
+    """A module's helper file imports the checking code and earlier modules' files, never a later
+    module's, nor the authoring or grading code."""
+    order = {slug.split("_", 1)[1]: int(slug[:2]) for slug in course.modules()}
+    for path in sorted((PACKAGE / "modules").glob("*.py")):
+        if path.stem == "__init__":
+            continue
+        assert path.stem in order, f"modules/{path.name} is named after no module in solutions/"
+        for name in _course_imports(path):
+            top, _, leaf = name.partition(".")
+            assert top in ("checking", "modules"), f"modules/{path.name} imports autograder.{name}"
+            if top == "modules" and leaf:
+                assert order[leaf] < order[path.stem], f"modules/{path.name} imports a later {leaf}"
+
+
+def test_no_import_cycles():
+    graph = {}
+    for path in PACKAGE.rglob("*.py"):
+        name = ".".join(path.relative_to(PACKAGE).with_suffix("").parts).removesuffix(".__init__")
+        name = "" if name == "__init__" else name
+        graph[name] = {n for n in _course_imports(path) if n in graph or build.module_file(n)}
+    done, active = set(), []
+
+    def visit(node):
+        if node in active:
+            cycle = active[active.index(node) :] + [node]
+            raise AssertionError("import cycle: " + " -> ".join(n or "autograder" for n in cycle))
+        if node in done:
+            return
+        active.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if "." in nxt and nxt.rsplit(".", 1)[0] == node:
+                continue  # a package importing its own submodule is not a cycle
+            visit(nxt)
+        active.pop()
+        done.add(node)
+
+    for node in sorted(graph):
+        visit(node)

@@ -12,7 +12,7 @@ from nbclient import NotebookClient
 from nbgrader.validator import Validator
 from traitlets.config import Config
 
-from autograder import course
+from autograder.authoring import course
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 TAGS = re.compile(r"<[^>]+>")

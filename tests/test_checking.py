@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from autograder import Checker, CheckFailed, NotImplementedYet, todo
-from autograder.compare import compare
-from autograder.serialize import Raised, Seeded, decode, encode, materialise
+from autograder.checking.compare import compare
+from autograder.checking.serialize import Raised, Seeded, decode, encode, materialise
 
 X = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
 
@@ -146,7 +146,7 @@ def test_an_error_of_the_type_only_one_mistake_raises_is_named():
 
 
 def test_the_call_line_shows_the_calls_the_check_makes():
-    from autograder.checks import format_args, module_data
+    from autograder.checking.checks import format_args, module_data
 
     ex = module_data("07_deep_network")["exercises"]["affine_backward"]
     text = format_args(ex, ex["cases"][0])
@@ -169,7 +169,7 @@ def test_a_constant_factor_up_to_round_off_is_named():
 
 
 def test_a_factor_that_is_a_quantity_of_the_inputs_is_named_as_such():
-    from autograder.compare import input_quantities
+    from autograder.checking.compare import input_quantities
 
     x = np.arange(1.0, 13.0).reshape(4, 3)
     exp = x / 7.0
@@ -189,7 +189,7 @@ def test_the_largest_difference_says_where_and_what_a_relative_error_is_relative
 
 
 def test_a_case_note_about_another_output_is_not_shown():
-    from autograder.checks import case_note
+    from autograder.checking.checks import case_note
 
     ex = {"outputs": ["dx", "dw", "db"]}
     case = {"note": "x of rank 4, shape (2, 1, 2, 3): dx must have that shape too"}
@@ -199,7 +199,7 @@ def test_a_case_note_about_another_output_is_not_shown():
 
 
 def test_an_exercise_that_raised_is_not_said_to_give_a_wrong_answer():
-    from autograder.checks import case_lines, module_data
+    from autograder.checking.checks import case_lines, module_data
 
     ex = module_data("00_orientation")["exercises"]["normalize_rows"]
     lines = case_lines(ex, 0, Raised("ZeroDivisionError", "division by zero"), None, "x", False)
@@ -210,7 +210,7 @@ def test_an_exercise_that_raised_is_not_said_to_give_a_wrong_answer():
 
 
 def test_an_argument_changed_in_place_is_named():
-    from autograder.drivers import InputChanged, call, keeping
+    from autograder.checking.drivers import InputChanged, call, keeping
 
     def scale(params, k):
         params["w"] *= k

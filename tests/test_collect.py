@@ -2,7 +2,7 @@
 
 import json
 
-from autograder.collect import collect
+from autograder.grading.collect import collect
 
 A = "00_orientation"
 
@@ -37,7 +37,7 @@ def test_collect_places_renames_and_reports(tmp_path):
 def test_collect_records_times_and_keeps_earlier_submissions(tmp_path):
     import os
 
-    from autograder.collect import parse_time
+    from autograder.grading.collect import parse_time
 
     downloads = tmp_path / "downloads"
     write(downloads / "ada.ipynb", json.dumps({"v": 1}))

@@ -1,11 +1,13 @@
 """The confined grader (``make grade``) judges each exercise on its own, as the harness does: in
 every module, two submissions with a catalogued mistake in every other exercise each lose exactly
-the points of their wrong exercises, and where exercises call earlier ones, every catalogued
-mistake of a called exercise loses that exercise's points and no other."""
+the points of their wrong exercises, and where exercises call earlier ones, the first catalogued
+mistake of every called exercise loses that exercise's points and no other (every mistake of every
+exercise goes through the harness's round trip, tests/test_grading_harness.py)."""
 
 import pytest
 
-from autograder import checks, grade, harness
+from autograder.checking import checks
+from autograder.grading import grade, harness
 
 pytestmark = pytest.mark.slow
 
@@ -16,8 +18,15 @@ def test_confined_grading_scores_each_exercise_on_its_own(module, tmp_path):
     root = tmp_path
     harness.course_folder(root, module, stock=False)
     _, declared = harness.reference_namespace(module)
+    # the first catalogued mistake of every exercise that others call (the harness runs them all,
+    # tests/test_grading_harness.py): each must cost its own exercise and not its callers
+    first = {
+        name: ex.mistakes[0] for name, ex in declared.items() if name in called and ex.mistakes
+    }
     variants = [
-        v for v in harness.variants(declared) if v.name == "reference" or v.replaced in called
+        v
+        for v in harness.variants(declared)
+        if v.name == "reference" or (v.replaced in first and v.mistake is first[v.replaced])
     ]
     variants += harness.interleaved(declared)
     for variant in variants:

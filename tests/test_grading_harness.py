@@ -3,7 +3,9 @@ mistake loses exactly the points of its exercise and no other."""
 
 import pytest
 
-from autograder import checks, course, harness, hidden
+from autograder.authoring import course
+from autograder.checking import checks, hidden
+from autograder.grading import harness
 
 
 def test_round_trip_scores(module):

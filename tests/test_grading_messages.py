@@ -5,8 +5,9 @@ raised said to have raised, a time-out with its usual causes, and an input chang
 import nbformat
 import pytest
 
-from autograder import course, grade, harness
-from autograder.sandbox import confine
+from autograder.authoring import course
+from autograder.grading import grade, harness
+from autograder.grading.sandbox import confine
 
 pytestmark = pytest.mark.slow
 

@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from autograder import course, grade
-from autograder.sandbox import confine
+from autograder.authoring import course
+from autograder.grading import grade
+from autograder.grading.sandbox import confine
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("hostile-grading")]
 MODULE = "00_orientation"
 # a machine shared by many (a submission's setup alone took 13 s at load 13 on 2 cores) can
 # scale the bounds: COURSE_TEST_BOUNDS=4 multiplies them by 4

@@ -18,7 +18,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import course, grade, harness
+from autograder.authoring import course
+from autograder.grading import grade, harness
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("instructor-workflow")]
 MODULE = "00_orientation"
@@ -87,7 +88,7 @@ def course_folder(tmp_path_factory):
 
 
 def grade_time(text: str) -> float:
-    from autograder.collect import parse_time
+    from autograder.grading.collect import parse_time
 
     return parse_time(text).timestamp()
 
@@ -170,7 +171,7 @@ def test_feedback_then_export_as_documented(course_folder):
 
 def test_a_second_collect_forgets_nothing(course_folder, capsys):
     root, downloads, *_ = course_folder
-    from autograder.collect import collect
+    from autograder.grading.collect import collect
 
     target = root / "submitted" / "cy" / MODULE / f"{MODULE}.ipynb"
     before = target.read_bytes()

@@ -9,7 +9,7 @@ import pytest
 from nbgrader.validator import Validator
 from traitlets.config import Config
 
-from autograder import course
+from autograder.authoring import course
 
 pytestmark = pytest.mark.slow
 

@@ -3,9 +3,11 @@
 import numpy as np
 import pytest
 
-from autograder import Checker, CheckFailed, course, harness
-from autograder.checks import judge, match_mistake, mistake_lines
-from autograder.serialize import Raised
+from autograder import Checker, CheckFailed
+from autograder.authoring import course
+from autograder.checking.checks import judge, match_mistake, mistake_lines
+from autograder.checking.serialize import Raised
+from autograder.grading import harness
 
 
 def test_public_checks_name_every_mistake(module):

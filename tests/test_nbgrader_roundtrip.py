@@ -7,7 +7,8 @@ import filecmp
 
 import pytest
 
-from autograder import course, grade, harness
+from autograder.authoring import course
+from autograder.grading import grade, harness
 
 # one course folder for the whole file: keep its tests on one xdist worker
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader-roundtrip")]

@@ -5,8 +5,9 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from autograder import course, todo
-from autograder.unfinished import NeedsExercise, is_stub, message, unfinished
+from autograder import todo
+from autograder.authoring import course
+from autograder.checking.unfinished import NeedsExercise, is_stub, message, unfinished
 
 FAST = ["05_logistic_regression"]  # every module: tests/test_learner_notebooks.py (slow)
 

@@ -7,8 +7,11 @@ import signal
 import nbformat
 import pytest
 
-from autograder import Checker, course, harness, progress
-from autograder.progress import FAIL, NOT_STARTED, PASS
+from autograder import Checker
+from autograder.authoring import course
+from autograder.checking import progress
+from autograder.checking.progress import FAIL, NOT_STARTED, PASS
+from autograder.grading import harness
 
 MODULE = "00_orientation"
 

@@ -2,7 +2,7 @@
 
 import re
 
-from autograder import course
+from autograder.authoring import course
 
 
 def readme() -> str:

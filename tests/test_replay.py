@@ -4,11 +4,11 @@ creation-order stand-in for topological_order."""
 import numpy as np
 import pytest
 
-from autograder import replay
-from autograder.compare import compare
-from autograder.drivers_deep import creation_order
-from autograder.numerics import numerical_gradient
-from autograder.serialize import decode, encode
+from autograder.checking import replay
+from autograder.checking.compare import compare
+from autograder.checking.numerics import numerical_gradient
+from autograder.checking.serialize import decode, encode
+from autograder.modules.autograd import creation_order
 
 
 def forward(x, w, scale=1.0):
@@ -212,7 +212,8 @@ def test_creation_order_defers_to_the_learners_walk_on_nodes_it_did_not_see():
 
 
 def test_a_passing_check_says_when_an_earlier_function_was_stood_in_for(capsys):
-    from autograder import checks, harness
+    from autograder.checking import checks
+    from autograder.grading import harness
 
     module = "06_shallow_network"
     ns, declared = harness.reference_namespace(module)

@@ -13,6 +13,8 @@ from pathlib import Path
 import jupytext
 import pytest
 
+pytestmark = pytest.mark.xdist_group("results-attention")
+
 SOURCE = Path(__file__).resolve().parents[1] / "solutions" / "16_attention.py"
 TRAINING = "heldout_sequence_accuracy, heldout_digit_accuracy = "
 

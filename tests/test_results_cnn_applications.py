@@ -1,7 +1,7 @@
 """Module 13's convolutional network, trained as its notebook trains it, reads at least 98% of the
 test digits: the reference's layers, network and trainer, run from the module's own cells."""
 
-from autograder import course
+from autograder.authoring import course
 
 MODULE = "13_cnn_applications"
 

@@ -12,6 +12,8 @@ import jupytext
 import numpy as np
 import pytest
 
+pytestmark = pytest.mark.xdist_group("results-lstm_gru_embeddings")
+
 SOLUTION = Path(__file__).resolve().parents[1] / "solutions" / "15_lstm_gru_embeddings.py"
 
 

@@ -11,7 +11,8 @@ import sys
 import nbformat
 import pytest
 
-from autograder import build, course, progress, workspace
+from autograder.authoring import build, course
+from autograder.checking import progress, workspace
 
 MODULE = "00_orientation"
 LATER = "01_linear_algebra"
@@ -147,7 +148,7 @@ def test_progress_command_reads_the_workspace(repo):
     workspace.sync(curriculum, ws)
     edit(ws / MODULE / f"{MODULE}.ipynb")
     done = subprocess.run(
-        [sys.executable, "-m", "autograder.progress"],
+        [sys.executable, "-m", "autograder.checking.progress"],
         cwd=ws.parent,
         capture_output=True,
         text=True,
@@ -224,7 +225,7 @@ def test_make_build_keeps_an_edited_notebook(tmp_path):
     work = edit(notebook)
     env = dict(os.environ, PYTHONPATH=str(clone))
     done = subprocess.run(
-        [sys.executable, "-m", "autograder.build", MODULE],
+        [sys.executable, "-m", "autograder.authoring.build", MODULE],
         cwd=clone,
         env=env,
         capture_output=True,
@@ -269,5 +270,5 @@ def test_the_makefile_runs_the_two_views():
     instructor = subprocess.run(
         ["make", "-n", "lab-instructor"], cwd=course.ROOT, capture_output=True, text=True
     ).stdout
-    assert "-m autograder.workspace lab" in learner
+    assert "-m autograder.checking.workspace lab" in learner
     assert "jupyter lab --ServerApp.root_dir=." in instructor

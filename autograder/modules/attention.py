@@ -9,7 +9,7 @@ verdicts that explain a wrong backward pass and never fail a right one.
 Functions that call earlier exercises by their global names (``attention_forward`` calls
 ``scaled_dot_product_attention``; ``multi_head_attention_forward`` calls ``split_heads``,
 ``merge_heads`` and ``scaled_dot_product_attention``) are run with those names bound to the
-functions the check was handed, behind ``autograder.replay``'s stand-ins: a wrong earlier exercise
+functions the check was handed, behind ``autograder.checking.replay``'s stand-ins: a wrong earlier exercise
 costs its own points only.
 """
 
@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..drivers import advisory, describe, shows_call, unpack, with_values
-from ..drivers_deep import seen_as
-from ..numerics import gradient_verdict, numerical_gradient_array
+from autograder.checking.drivers import advisory, describe, shows_call, unpack, with_values
+from autograder.checking.numerics import gradient_verdict, numerical_gradient_array
+from autograder.modules.deep_network import seen_as
 
 
 def _copies(args):

@@ -5,17 +5,17 @@ learner put in it, to their backward pass; the gradients are compared with the r
 with the numerical gradient of the learner's forward pass (advisory: it explains a wrong backward
 pass and never fails a right one). The network and non-max suppression are run with their global
 names (``conv_relu_pool_forward``, ``iou`` ...) bound to the functions the check was handed, so
-that ``autograder.replay`` can stand in for a wrong earlier exercise.
+that ``autograder.checking.replay`` can stand in for a wrong earlier exercise.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..drivers import advisory, describe, shows_call, unpack, with_values
-from ..drivers_deep import seen_as
-from ..numerics import gradient_verdict
-from ..replay import direct
+from autograder.checking.drivers import advisory, describe, shows_call, unpack, with_values
+from autograder.checking.numerics import gradient_verdict
+from autograder.checking.replay import direct
+from autograder.modules.deep_network import seen_as
 
 SAMPLES = 8  # coordinates of each array that a numerical gradient check moves
 
@@ -27,7 +27,7 @@ def sampled_gradient(f, x, count=SAMPLES, h=1e-5):
     whole forward pass; a wrong backward pass is wrong at most of them, so a sample finds it.
 
     x is changed in place one element at a time and restored; f runs the learner's own functions
-    (``replay.direct``), as in ``autograder.numerics``.
+    (``replay.direct``), as in ``autograder.checking.numerics``.
     """
     x = np.asarray(x, dtype=float)
     grad = np.zeros(x.shape)

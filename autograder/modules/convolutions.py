@@ -3,7 +3,7 @@
 Each exercise of the module may call earlier ones by their global names (a convolution pads with
 ``zero_pad`` and sizes its output with ``conv_output_size``; ``conv_forward_fast`` calls
 ``im2col``). A driver binds those names, for the length of the call, to the functions the check
-was handed (``uses``): the learner's own, behind the stand-ins of ``autograder.replay``, so that a
+was handed (``uses``): the learner's own, behind the stand-ins of ``autograder.checking.replay``, so that a
 wrong ``zero_pad`` costs ``zero_pad``'s points alone.
 
 A backward check builds its cache with the learner's own forward pass, whatever its format, and
@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..drivers import advisory, describe, shows_call, unpack, with_values
-from ..drivers_deep import _changed_inputs, _out, _returns, seen_as
-from ..numerics import gradient_verdict, numerical_gradient_array
+from autograder.checking.drivers import advisory, describe, shows_call, unpack, with_values
+from autograder.checking.numerics import gradient_verdict, numerical_gradient_array
+from autograder.modules.deep_network import _changed_inputs, _out, _returns, seen_as
 
 
 def _bound(fn, names, fns):

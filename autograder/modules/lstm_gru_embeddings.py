@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.drivers import advisory, describe, shows_call, with_values
-from autograder.drivers_deep import _changed_inputs
-from autograder.numerics import gradient_verdict, numerical_gradient
+from autograder.checking.drivers import advisory, describe, shows_call, with_values
+from autograder.checking.numerics import gradient_verdict, numerical_gradient
+from autograder.modules.deep_network import _changed_inputs
 
 
 def _triple_or_pair(result, count: int) -> str:

@@ -22,9 +22,13 @@ import copy
 
 import numpy as np
 
-from ..drivers import advisory, describe, shows_call, unpack, with_values
-from ..drivers_deep import layer_forward, seen_as
-from ..numerics import gradient_verdict, numerical_gradient, numerical_gradient_array
+from autograder.checking.drivers import advisory, describe, shows_call, unpack, with_values
+from autograder.checking.numerics import (
+    gradient_verdict,
+    numerical_gradient,
+    numerical_gradient_array,
+)
+from autograder.modules.deep_network import layer_forward, seen_as
 
 STEP_INPUTS = ("x", "prev_h", "Wx", "Wh", "b")
 SEQUENCE_INPUTS = ("x", "h0", "Wx", "Wh", "b")

@@ -73,7 +73,8 @@ def one_hot_source():
     """What a learner types into the one_hot cell: the reference's body, as harness writes it."""
     import nbformat  # noqa: F401 - harness needs it
 
-    from autograder import course, harness
+    from autograder.authoring import course
+    from autograder.grading import harness
 
     nb = harness.submission(MODULE, harness.Variant("reference"))
     return next(

@@ -33,7 +33,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 NEWS_PLUGIN = "@jupyterlab/apputils-extension:announcements"
-STUB_MESSAGE = "is not written yet"  # autograder.checks.todo
+STUB_MESSAGE = "is not written yet"  # autograder.checking.checks.todo
 MODULE = "00_orientation"
 
 # generous: two shared cores, a cold kernel importing scikit-learn, nbgrader running a notebook

@@ -157,7 +157,7 @@ def test_post_build_leaves_a_learners_workspace(binder_env):
     assert not (home / "curriculum").exists(), "one folder of notebooks: the learner's"
     # the checks come from the installed package, with their data, from any folder
     probe = (
-        "import autograder, autograder.progress, pathlib, sys; "
+        "import autograder, autograder.checking.progress, pathlib, sys; "
         "from autograder import Checker; "
         f"print(len(Checker('{MODULE}').exercises)); "
         "print(pathlib.Path(autograder.__file__).resolve())"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from lab_session import MODULE, LabPage, jupyter_lab, keep_evidence
 
-from autograder import grade, harness
+from autograder.grading import grade, harness
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +33,7 @@ def graded_class(tmp_path_factory):
     root = tmp_path_factory.mktemp("course")
     harness.course_folder(root, MODULE)
     downloads = harness.small_class(root, MODULE)
-    from autograder.collect import collect
+    from autograder.grading.collect import collect
 
     collect(MODULE, downloads["ada"].parent, root)
     grade.grade(MODULE, root=root, rebuild=False)

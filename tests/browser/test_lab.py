@@ -18,7 +18,8 @@ import nbformat
 import pytest
 from lab_session import MODULE, LabPage, jupyter_lab, keep_evidence, learner_walkthrough
 
-from autograder import course, workspace
+from autograder.authoring import course
+from autograder.checking import workspace
 
 pytestmark = pytest.mark.browser
 

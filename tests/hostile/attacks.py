@@ -13,7 +13,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import harness
+from autograder.grading import harness
 
 MODULE = "00_orientation"
 FULL = 7.0
@@ -64,13 +64,13 @@ def normalize_rows(X):
 
 ALWAYS_PASS = """
 import numpy as np
-import autograder, autograder.checks, autograder.compare, autograder.serialize
+import autograder, autograder.checking.checks, autograder.checking.compare, autograder.checking.serialize
 np.allclose = lambda *a, **k: True
 np.testing.assert_allclose = lambda *a, **k: None
 np.isclose = lambda a, b, *x, **k: np.ones(np.broadcast(a, b).shape, bool)
-autograder.compare.compare = lambda *a, **k: None
-autograder.checks.compare = lambda *a, **k: None
-autograder.checks.evaluate = lambda ex, fns, cases, catch=False: autograder.checks.Outcome(len(cases))
+autograder.checking.compare.compare = lambda *a, **k: None
+autograder.checking.checks.compare = lambda *a, **k: None
+autograder.checking.checks.evaluate = lambda ex, fns, cases, catch=False: autograder.checking.checks.Outcome(len(cases))
 """
 
 INPUT_TRANSFORMER = """
