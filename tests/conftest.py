@@ -18,23 +18,20 @@ MODULES = [
 ]
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items):
-    """Stock nbgrader grades every other module in one course folder, the rest in another: each
-    half is graded once, on one worker (before xdist reads the groups)."""
-    for item in items:
-        module = getattr(item, "module", None)
-        if (
-            module is not None
-            and module.__name__ == "test_nbgrader_modules"
-            and hasattr(item, "callspec")
-        ):
-            half = MODULES.index(item.callspec.params["module"]) % 2
-            item.add_marker(pytest.mark.xdist_group(f"stock-nbgrader-{half}"))
-
-
 def pytest_generate_tests(metafunc):
-    if "module" in metafunc.fixturenames:
+    if "module" not in metafunc.fixturenames:
+        return
+    if metafunc.module.__name__ == "test_nbgrader_modules":
+        # stock nbgrader grades every other module in one course folder, the rest in another:
+        # each half on one worker, graded once, the two side by side
+        metafunc.parametrize(
+            "module",
+            [
+                pytest.param(m, marks=pytest.mark.xdist_group(f"stock-nbgrader-{i % 2}"))
+                for i, m in enumerate(MODULES)
+            ],
+        )
+    else:
         metafunc.parametrize("module", MODULES)
 
 
