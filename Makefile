@@ -14,7 +14,7 @@ CHROMIUM ?= /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 ASSIGNMENT ?=
 
-.PHONY: all install lab lab-instructor build module test lint format nbval pytest browser chromium bench bench-grading grade feedback export collect clean
+.PHONY: all install lab lab-instructor build module mutation test lint format nbval pytest browser chromium bench bench-grading grade feedback export collect clean
 
 all: build
 
@@ -50,6 +50,13 @@ module: install
 	COURSE_MODULES=$(MODULE) MPLBACKEND=Agg $(PY) -m pytest -n $(JOBS) --dist loadgroup \
 		-m "not browser and not binder" -k "$(MODULE) or $(word 2,$(subst _, ,$(MODULE)))" tests
 	MPLBACKEND=Agg $(PY) -m pytest --nbval-lax build/source/$(MODULE)
+
+## authors: how many wrong versions of each exercise (mutants of its reference) its public and
+## hidden tests catch, and which survive; a module at a time, a few minutes each, not in make test:
+## make mutation MODULE=08_autograd (or several: MODULE="04_gradient_descent 05_logistic_regression")
+mutation: build
+	@test -n "$(MODULE)" || (echo "usage: make mutation MODULE=08_autograd" && exit 2)
+	$(PY) -m autograder.authoring.mutation $(MODULE) --jobs $(JOBS) --min-score 0.95
 
 ## everything CI runs
 test: build lint pytest nbval browser

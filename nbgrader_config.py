@@ -23,6 +23,18 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise todo()"}
 # a cell of student code may not run forever
 c.Execute.timeout = 120
 
+# autograde runs every cell but the demonstrations a student left as released (plots, widgets,
+# training runs no test needs), as `make grade` does: nbgrader's Execute, with that one change
+from nbgrader.converters.autograde import Autograde  # noqa: E402
+from nbgrader.preprocessors import Execute  # noqa: E402
+
+from autograder.grading.nbgrader_plugins import GradingExecute  # noqa: E402
+
+c.Autograde.autograde_preprocessors = [
+    GradingExecute if step is Execute else step
+    for step in Autograde.class_traits()["autograde_preprocessors"].default()
+]
+
 # a deleted test cell is put back (and scores 0) rather than left for manual grading
 c.OverwriteCells.add_missing_cells = True
 

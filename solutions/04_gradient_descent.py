@@ -667,8 +667,11 @@ print(f"curvatures {curvatures.round(4)}, condition number {curvatures[1] / curv
 #
 # Standardise each **column** of `X` and return `(X_scaled, mean, std)`, with `mean` and `std` of
 # shape `(D,)` so that new data can be scaled the same way later: `(X_new - mean) / std`. Use the
-# population standard deviation (`np.std`'s default). A **constant column** has $\sigma = 0$: use
-# 1 instead for it (return 1 in `std` too), so that it becomes a column of zeros rather than NaN.
+# population standard deviation (`np.std`'s default). A **constant column** (all its values equal)
+# has $\sigma = 0$: use 1 instead for it (return 1 in `std` too), so that it becomes a column of
+# zeros rather than NaN. Decide that a column is constant by comparing its values (its largest
+# equals its smallest), not by testing `std == 0`: in floating point, `np.std(np.full(3, 0.1))` is
+# about `1.4e-17`, not 0, and dividing by it would turn the column into -1s.
 
 
 # %% nbgrader={"grade": false, "grade_id": "standardize", "locked": false, "schema_version": 3, "solution": true}
@@ -677,13 +680,14 @@ def standardize(X):
 
     X: (N, D) inputs.
     Returns (X_scaled, mean, std): X_scaled (N, D) = (X - mean) / std; mean (D,) the column means;
-    std (D,) the column standard deviations (divided by N), with 1.0 for constant columns.
+    std (D,) the column standard deviations (divided by N), with 1.0 for constant columns (those
+    whose values are all equal, whatever round-off makes of their std).
     """
     ### BEGIN SOLUTION
     X = np.asarray(X, dtype=float)
     mean = X.mean(axis=0)
-    std = X.std(axis=0)
-    std = np.where(std == 0, 1.0, std)
+    constant = X.max(axis=0) == X.min(axis=0)
+    std = np.where(constant, 1.0, X.std(axis=0))
     return (X - mean) / std, mean, std
     ### END SOLUTION
 
@@ -732,6 +736,14 @@ def _standardize_one_pass(X):
     return (X - mean) / std, mean, std
 
 
+def _standardize_std_exactly_zero(X):
+    X = np.asarray(X, dtype=float)
+    mean = X.mean(axis=0)
+    std = X.std(axis=0)
+    std = np.where(std == 0, 1.0, std)
+    return (X - mean) / std, mean, std
+
+
 def _standardize_constant_nan(X):
     X = np.asarray(X, dtype=float)
     mean = X.mean(axis=0)
@@ -755,6 +767,10 @@ exercise(
             1e6 + np.array([[0.3], [1.7], [2.2], [4.1]]),
             note="one column of values near a million",
         ),
+        case(
+            np.array([[0.1, 1.0], [0.1, 2.0], [0.1, 4.0]]),
+            note="a first column of 0.1s, whose np.std is 1.4e-17, not 0",
+        ),
     ],
     hidden=lambda rng: [
         case(rng.normal(size=(1, 4)), note="a single example: every column is constant"),
@@ -768,8 +784,19 @@ exercise(
             note="a constant first column",
         ),
         case(rng.uniform(15, 45, size=(30, 1)), note="one BMI-like column"),
+        case(
+            np.column_stack([rng.normal(size=7), np.full(7, 0.7), np.full(7, 1e6 + 0.1)]),
+            note="two constant columns whose std round-off makes non-zero",
+        ),
     ],
     mistakes=[
+        mistake(
+            "a constant column found by std == 0",
+            _standardize_std_exactly_zero,
+            "round-off can make the std of a constant column a tiny number such as 1.4e-17 "
+            "instead of 0, and dividing by it turns the column into -1s or 1s. Find constant "
+            "columns by their values: X.max(axis=0) == X.min(axis=0).",
+        ),
         mistake(
             "standardised the rows",
             _standardize_rows,

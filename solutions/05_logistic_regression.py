@@ -388,19 +388,23 @@ exercise(
             "instead of returning one value per example.",
         ),
     ],
+    uses=("sigmoid",),
     driver="autograder.modules.logistic_regression:logistic_gradient_check",
     outputs=("gradient check", "cost", "dw", "db"),
+    advisory=("gradient check",),
     rtol=1e-6,
     atol=1e-9,
 )
 
 # %% nbgrader={"grade": true, "grade_id": "logistic-forward-backward-tests", "locked": true, "points": 4, "schema_version": 3, "solution": false}
 """logistic_forward_backward: mean cross-entropy, dw and db, checked numerically."""
-check("logistic_forward_backward", logistic_forward_backward)
+check("logistic_forward_backward", logistic_forward_backward, sigmoid)
 ### BEGIN HIDDEN TESTS
 from autograder.checking.hidden import check_hidden
 
-check_hidden("05_logistic_regression", "logistic_forward_backward", logistic_forward_backward)
+check_hidden(
+    "05_logistic_regression", "logistic_forward_backward", logistic_forward_backward, sigmoid
+)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -619,6 +623,10 @@ def _predict_no_bias(w, b, X):
     return (sigmoid(X @ w) >= 0.5).astype(int)
 
 
+def _predict_strict(w, b, X):
+    return (sigmoid(X @ w + b) > 0.5).astype(int)
+
+
 def _predict_cases(rng):
     out = []
     for n, d, scale, note in [
@@ -629,6 +637,8 @@ def _predict_cases(rng):
     ]:
         X = rng.normal(size=(n, d)) * scale
         out.append(case(rng.normal(size=d), float(rng.uniform(0.1, 0.4)), X, note=note))
+    X = rng.integers(-2, 3, size=(12, 2)).astype(float)
+    out.append(case(np.array([1.0, 2.0]), -1.0, X, note="integer scores, several exactly 0"))
     return out
 
 
@@ -646,6 +656,12 @@ exercise(
             -0.25,
             np.array([[1.0, 1.0, 0.0], [0.0, 0.0, 1.0], [2.0, 0.0, 0.5], [0.2, 0.2, -0.1]]),
             note="scores 0.75, -1.25, 0.25, 0.05",
+        ),
+        case(
+            np.array([1.0, -1.0]),
+            0.0,
+            np.array([[1.0, 1.0], [2.0, 3.0], [0.0, 0.0]]),
+            note="scores 0, -1, 0: a probability of exactly 0.5 is label 1",
         ),
     ],
     hidden=_predict_cases,
@@ -667,16 +683,24 @@ exercise(
             _predict_no_bias,
             "the score is X @ w + b: without b the decision boundary is forced through the origin.",
         ),
+        mistake(
+            "strict > at the threshold",
+            _predict_strict,
+            "the rule is 1 where the probability is >= 0.5: a score of exactly 0 gives a "
+            "probability of exactly 0.5, and its label is 1. Compare with >=, not >.",
+        ),
     ],
+    uses=("sigmoid",),
+    driver="autograder.modules.logistic_regression:through_sigmoid",
 )
 
 # %% nbgrader={"grade": true, "grade_id": "predict-tests", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 """predict: 0/1 labels from the probability threshold 0.5."""
-check("predict", predict)
+check("predict", predict, sigmoid)
 ### BEGIN HIDDEN TESTS
 from autograder.checking.hidden import check_hidden
 
-check_hidden("05_logistic_regression", "predict", predict)
+check_hidden("05_logistic_regression", "predict", predict, sigmoid)
 ### END HIDDEN TESTS
 
 # %% [markdown]

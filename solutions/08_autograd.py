@@ -185,6 +185,22 @@ def _topo_preorder_reversed(root):
     return order[::-1]
 
 
+def _topo_visited_on_push(root):
+    order, visited = [], {root}
+    stack = [(root, False)]
+    while stack:
+        node, inputs_done = stack.pop()
+        if inputs_done:
+            order.append(node)
+            continue
+        stack.append((node, True))
+        for child in node._prev:
+            if child not in visited:
+                visited.add(child)
+                stack.append((child, False))
+    return order
+
+
 def _random_dag(rng, size):
     edges = {}
     for i in range(size):
@@ -213,6 +229,11 @@ exercise(
             note="shared inputs",
         ),
         case({"a": [], "unused": [], "b": ["a", "a"]}, "b", note="a + a, and a node not reached"),
+        case(
+            {"x": [], "y": ["x"], "r": ["x", "y"]},
+            "r",
+            note="x reached along two paths of different lengths, r <- x and r <- y <- x",
+        ),
     ],
     hidden=lambda rng: [
         case({"a": []}, "a", note="a single node"),
@@ -223,6 +244,12 @@ exercise(
             {"a": [], "b": ["a"], "c": ["b", "a"], "d": ["c", "b"], "e": ["d", "c", "a"]},
             "e",
             note="each node used by the next two",
+        ),
+        case({"x": [], "y": ["x"], "r": ["y", "x"]}, "r", note="r <- (y, x), y <- x"),
+        case(
+            {"x": [], "a": ["x"], "b": ["a"], "c": ["b"], "r": ["x", "c"]},
+            "r",
+            note="x used by r directly and at the end of a chain of three",
         ),
     ],
     mistakes=[
@@ -244,6 +271,14 @@ exercise(
             "adding a node when you first meet it, then reversing, is not a topological order: "
             "a node reached early by a short path can end up before one of its inputs. Add a "
             "node only after all its inputs are done (post-order).",
+        ),
+        mistake(
+            "marked visited when pushed",
+            _topo_visited_on_push,
+            "a node marked visited when it is pushed can be skipped by a node that needs it "
+            "before it is added: with r <- (x, y) and y <- x, y is finished while x still waits "
+            "on the stack. Mark a node visited when you expand it (pop it the first time), and "
+            "add it to the order only when all its inputs are in the order.",
         ),
     ],
     driver="autograder.modules.autograd:topological_order_check",
@@ -527,6 +562,11 @@ exercise(
         ),
         case(EVERY_OPERATION, {"a": 1.5, "b": -2.0}, note="every operation"),
         case(CHAIN, {"a": 0.5}, note="a chain of 5000 multiplications"),
+        case(
+            "p = a.relu() * 2 + b.relu() * 3\nout = p * a + p",
+            {"a": -1.5, "b": 0.7},
+            note="ReLU of a negative and of a positive number",
+        ),
     ],
     hidden=lambda rng: [
         case(
@@ -535,6 +575,11 @@ exercise(
             note="a neuron with ReLU and tanh",
         ),
         case("b = a * a * a + a\nc = b * b", {"a": float(rng.uniform(0.5, 1.5))}, note="reuse"),
+        case(
+            "h = (a * b).relu() + (a - b).relu()\nout = h * h",
+            {"a": float(rng.uniform(-2.0, -0.5)), "b": float(rng.uniform(0.5, 2.0))},
+            note="ReLU at a negative and a positive input",
+        ),
         case(
             "b = a ** -2 + a ** 0.5 - 2 / a\nc = b.exp().log() * b",
             {"a": float(rng.uniform(1.0, 2.0))},
@@ -775,6 +820,15 @@ def _unbroadcast_leading_only(grad, shape):
     return grad
 
 
+def _unbroadcast_one_leading(grad, shape):
+    if grad.ndim > len(shape):
+        grad = grad.sum(axis=0)
+    for axis, size in enumerate(shape):
+        if size == 1 and grad.shape[axis] != 1:
+            grad = grad.sum(axis=axis, keepdims=True)
+    return grad
+
+
 def _unbroadcast_no_keepdims(grad, shape):
     while grad.ndim > len(shape):
         grad = grad.sum(axis=0)
@@ -801,6 +855,7 @@ exercise(
         case(np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), (1, 3), note="(2, 3) back to (1, 3)"),
         case(np.arange(24.0).reshape(4, 2, 3), (2, 1), note="(4, 2, 3) back to (2, 1)"),
         case(np.array([[1.0, -1.0], [2.0, 0.5]]), (2, 2), note="nothing was broadcast"),
+        case(np.arange(24.0).reshape(2, 3, 4), (4,), note="(2, 3, 4) back to (4,): two axes added"),
     ],
     hidden=lambda rng: [
         case(rng.normal(size=5), (), note="back to a scalar"),
@@ -809,6 +864,8 @@ exercise(
         case(rng.normal(size=(2, 3, 4)), (3, 1), note="(2, 3, 4) back to (3, 1)"),
         case(rng.normal(size=(6, 7)), (1, 1), note="(6, 7) back to (1, 1)"),
         case(rng.normal(size=(2, 1, 3, 2)), (2, 1, 3, 2), note="rank 4, nothing broadcast"),
+        case(rng.normal(size=(2, 2, 3, 4)), (3, 1), note="(2, 2, 3, 4) back to (3, 1)"),
+        case(rng.normal(size=(3, 2, 5)), (), note="a rank-3 gradient back to a scalar"),
     ],
     mistakes=[
         mistake(
@@ -816,6 +873,12 @@ exercise(
             _unbroadcast_leading_only,
             "an input of shape (N, 1) was stretched along axis 1: sum that axis too "
             "(keepdims=True), wherever shape has a 1 and grad does not.",
+        ),
+        mistake(
+            "summed away only one leading axis",
+            _unbroadcast_one_leading,
+            "broadcasting can add several leading axes: (4,) against (2, 3, 4) gains two. Sum "
+            "axis 0 while grad has more dimensions than shape (a while loop, not an if).",
         ),
         mistake(
             "forgot keepdims",
@@ -1056,6 +1119,12 @@ exercise(
             np.round(_tensor_rng.normal(size=(2, 3)), 2),
             note="a column broadcast along the rows, x used twice",
         ),
+        case(
+            "h = x + c\nout = h * x",
+            _arrays(_tensor_rng, x=(2, 2), c=(2, 2)),
+            np.round(_tensor_rng.normal(size=(2, 2)), 2),
+            note="x used by + and then by *: both gradients reach it",
+        ),
     ],
     hidden=lambda rng: [
         case(
@@ -1192,6 +1261,22 @@ def _sce_ignores_upstream(logits, y):
     return out
 
 
+def _sce_overwrites_grad(logits, y):
+    n = logits.data.shape[0]
+    rows = np.arange(n)
+    shifted = logits.data - logits.data.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    out = Tensor(-log_probs[rows, y].mean(), (logits,), "cross-entropy")
+
+    def _backward():
+        dlogits = np.exp(log_probs)
+        dlogits[rows, y] -= 1.0
+        logits.grad = out.grad * dlogits / n
+
+    out._backward = _backward
+    return out
+
+
 def _sce_no_minus_one(logits, y):
     n = logits.data.shape[0]
     rows = np.arange(n)
@@ -1258,6 +1343,13 @@ exercise(
             1.0,
             note="logits near 1000",
         ),
+        case(
+            np.array([[0.5, -0.5, 1.0], [2.0, 0.0, -1.0]]),
+            np.array([2, 0]),
+            1.0,
+            grad_before=np.array([[0.25, 0.25, 0.25], [-1.0, 0.5, 0.0]]),
+            note="the leaf already holds a gradient from another use: backward adds to it",
+        ),
     ],
     hidden=lambda rng: [
         case(rng.normal(size=(1, 4)), np.array([2]), 1.0, note="a batch of one"),
@@ -1270,7 +1362,20 @@ exercise(
         case(
             5e3 + 3 * rng.normal(size=(3, 5)), rng.integers(0, 5, size=3), 1.0, note="huge logits"
         ),
+        case(
+            np.vstack([1e3 + rng.normal(size=4), rng.normal(size=4)]),
+            np.array([1, 3]),
+            1.0,
+            note="one row near 1000, the other near 0: each row is shifted by its own max",
+        ),
         case(np.zeros((4, 3)), np.array([0, 1, 2, 0]), 3.0, note="equal logits"),
+        case(
+            rng.normal(size=(5, 4)),
+            rng.integers(0, 4, size=5),
+            -1.5,
+            grad_before=rng.normal(size=(5, 4)),
+            note="a leaf that already holds a gradient",
+        ),
     ],
     mistakes=[
         mistake(
@@ -1283,6 +1388,12 @@ exercise(
             "forgot to subtract 1 at the true class",
             _sce_no_minus_one,
             "the gradient is (p - onehot(y)) / N: subtract 1 at column y_i of each row.",
+        ),
+        mistake(
+            "overwrote the leaf's gradient",
+            _sce_overwrites_grad,
+            "logits.grad may already hold gradient from another use of the same Tensor: add to "
+            "it (logits.grad += ...), never assign it, as every backward rule does.",
         ),
         mistake(
             "summed instead of averaged",

@@ -749,6 +749,13 @@ exercise(
             note="huge gradients",
         ),
         case(
+            rng.normal(size=4),
+            rng.normal(size=(3, 4)) * 1e-8,
+            {"learning_rate": 1e-3},
+            3,
+            note="tiny gradients, where epsilon matters",
+        ),
+        case(
             rng.normal(size=(3, 2)),
             tilted_plane_grad,
             {"m": rng.normal(size=(3, 2)), "v": np.full((3, 2), 2.0), "t": 5},

@@ -738,6 +738,12 @@ exercise(
     ],
     uses=("conv_relu_pool_forward", "conv_relu_pool_backward"),
     driver="autograder.modules.cnn_applications:conv_net_loss",
+    harmless={
+        "(W1.shape[2] - 1) / 2": "not harmless but out of the check's reach: a pad of 1.0 "
+        "for 1 reaches layers answered from their record, which compares numbers by value "
+        "(replay), so 1.0 is 1 there; a learner whose own layer refuses a float pad sees it "
+        "fail in the training cell",
+    },
     outputs=("initial parameters", "scores", "loss", "grads", "numerical gradient check"),
     advisory=("numerical gradient check",),
 )
@@ -1655,7 +1661,8 @@ def non_max_suppression(boxes, scores, iou_threshold):
     """Greedy non-max suppression.
 
     boxes: (K, 4) rows (x1, y1, x2, y2); scores: (K,); iou_threshold: a float.
-    Returns kept: a list of indices into boxes, highest score first.
+    Returns kept: a list of indices into boxes, highest score first (of two equal scores, the
+    box that comes first in boxes goes first).
     """
     ### BEGIN SOLUTION
     kept = []
@@ -1744,6 +1751,18 @@ exercise(
             np.array([0.9, 0.3, 0.6]),
             0.5,
             note="an IoU exactly at the threshold",
+        ),
+        case(
+            np.array([[float(3 * i), 0.0, 3 * i + 2.0, 2.0] for i in range(20)]),
+            np.array([0.5, 0.9] * 10),
+            0.5,
+            note="twenty apart boxes, scores tied in two groups: earlier boxes first",
+        ),
+        case(
+            np.array([[0.0, 0.0, 2.0, 2.0], [0.0, 0.0, 2.0, 2.0], [5.0, 5.0, 6.0, 6.0]]),
+            np.array([0.7, 0.7, 0.7]),
+            0.5,
+            note="two identical boxes with the same score: the first one is kept",
         ),
     ],
     mistakes=[

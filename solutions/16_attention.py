@@ -262,6 +262,12 @@ exercise(
             rng.normal(size=(2, 3, 4)),
             note="Tq=6 > Tk=3, d=16",
         ),
+        case(
+            rng.normal(size=(2, 3, 4)) * 30,
+            rng.normal(size=(2, 5, 4)) * 30,
+            rng.normal(size=(2, 5, 2)),
+            note="scores in the hundreds: exp overflows unless each row's max is subtracted",
+        ),
     ],
     mistakes=[
         mistake(

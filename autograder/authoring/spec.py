@@ -62,6 +62,8 @@ class Exercise:
     private_cache: bool = False
     rtol: float = 1e-6
     atol: float = 1e-9
+    battery: Callable[[Any], list[Case]] | None = None
+    harmless: dict[str, str] = field(default_factory=dict)
 
 
 REGISTRY: dict[str, Exercise] = {}
@@ -80,6 +82,8 @@ def exercise(
     rtol: float = 1e-6,
     atol: float = 1e-9,
     keeps_inputs: bool | Sequence[str] = False,
+    battery: Callable[[Any], list[Case]] | None = None,
+    harmless: dict[str, str] | None = None,
 ) -> Exercise:
     """Declare the checks of the graded function or class ``name``.
 
@@ -99,6 +103,11 @@ def exercise(
         names of those to watch. The check copies them before each call and compares after it; a
         change fails the case with a message naming the argument ("update changed its argument
         params in place: ..."), in the public check and at grading alike (``drivers.keeping``).
+    battery: for ``make mutation`` only, never graded: a function of a seeded generator giving
+        more inputs on which a mutant of the reference must agree with it to count as equivalent
+        (the public and hidden cases, and the hidden generator at further seeds, are used anyway).
+    harmless: for ``make mutation`` only: a surviving mutant whose changed line contains a key is
+        reported with the value, the reason it costs a learner nothing (``autograder.authoring.mutation``).
     """
     if keeps_inputs:
         watched = "*" if keeps_inputs is True else ",".join(keeps_inputs)
@@ -119,6 +128,8 @@ def exercise(
         private_cache=private_cache,
         rtol=rtol,
         atol=atol,
+        battery=battery,
+        harmless=dict(harmless or {}),
     )
     REGISTRY[name] = ex
     return ex

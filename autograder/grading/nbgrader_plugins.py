@@ -1,10 +1,43 @@
-"""nbgrader plugins the course adds to the stock pipeline: a feedback preprocessor and an export."""
+"""nbgrader plugins the course adds to the stock pipeline: an execution that leaves released
+demonstrations out, a feedback preprocessor and an export."""
 
 from __future__ import annotations
 
+import nbformat
 from nbconvert.preprocessors import Preprocessor
 from nbgrader.plugins import ExportPlugin
+from nbgrader.preprocessors import Execute
 from traitlets import Bool, Dict, Unicode
+
+from autograder.authoring.course import demo_digest
+
+NOT_RUN = "(a demonstration left as released: not run at grading, no test needs it)\n"
+
+
+class GradingExecute(Execute):
+    """nbgrader's Execute, which ``nbgrader autograde`` uses (nbgrader_config.py), leaving out the
+    demonstration cells a student left as released: plots, widgets and training runs that no test
+    cell needs, as the course's confined grader does. The build marks each demonstration cell with
+    a digest of its source (``metadata.course.demo``); a cell whose source still has that digest
+    gets a one-line note instead of running. Every other cell runs: the setup and helper cells, the
+    student's solutions, the test cells, and any cell the student edited or added."""
+
+    def preprocess_cell(self, cell, resources, index):
+        if is_released_demo(cell):
+            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=NOT_RUN)]
+            cell.execution_count = None
+            return cell, resources
+        return super().preprocess_cell(cell, resources, index)
+
+
+def is_released_demo(cell) -> bool:
+    marked = cell.get("metadata", {}).get("course", {}).get("demo")
+    return bool(
+        cell.cell_type == "code"
+        and marked
+        and not cell.get("metadata", {}).get("nbgrader")
+        and demo_digest(cell.source) == marked
+    )
 
 
 class ShortErrors(Preprocessor):

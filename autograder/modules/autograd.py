@@ -286,31 +286,43 @@ def tensor_program(fns, args, kwargs):
     return value, grads, checks
 
 
-@shows_call(
-    lambda name, args, kwargs: with_values(
-        f"loss = {name}(Tensor(logits), y); loss.backward(upstream)",
-        ["logits", "y", "upstream"],
-        args,
+def _loss_call(name, args, kwargs):
+    before = kwargs.get("grad_before")
+    if before is None:
+        call = f"loss = {name}(Tensor(logits), y); loss.backward(upstream)"
+        return with_values(call, ["logits", "y", "upstream"], args)
+    call = (
+        f"leaf = Tensor(logits); leaf.grad = grad_before (another use of the leaf already put it "
+        f"there); loss = {name}(leaf, y); loss.backward(upstream)"
     )
-)
+    return with_values(call, ["logits", "y", "upstream", "grad_before"], (*args, before))
+
+
+@shows_call(_loss_call)
 def tensor_loss(fns, args, kwargs):
     """A loss op on Tensors: ``loss = fn(Tensor(logits), y)``, then ``loss.backward(upstream)``.
 
-    args: (logits, y, upstream). Returns the loss, the logits' grad and its numerical check.
+    args: (logits, y, upstream); kwargs: ``grad_before``, a gradient the leaf holds before the
+    loss's backward runs (as when the leaf is used elsewhere too): the backward must add to it.
+    Returns the loss, the logits' grad and the numerical check of what backward added to it.
     """
     fn, cls, order_fn = fns
     logits, y, upstream = args
+    before = kwargs.get("grad_before")
     upstream = np.asarray(upstream, dtype=float)
     with (
         creation_order(cls, order_fn) as stand_in,
         seen_as([fn, cls], {"Tensor": cls, "topological_order": stand_in}),
     ):
         leaf = cls(logits.copy())
+        if before is not None:
+            leaf.grad = np.array(before, dtype=float)
         loss = fn(leaf, y.copy())
         loss.backward(upstream.copy())
         value = _field(loss, cls, "data")
         numerical = numerical_gradient(
             lambda z: float(upstream * np.sum(fn(cls(z.copy()), y.copy()).data)), logits.copy()
         )
-        check = {"dlogits": gradient_verdict(leaf.grad, numerical, batch=logits.shape[0])}
+        added = _field(leaf, cls, "grad") - (0.0 if before is None else before)
+        check = {"dlogits": gradient_verdict(added, numerical, batch=logits.shape[0])}
     return value, _field(leaf, cls, "grad"), check

@@ -15,7 +15,7 @@ import numpy as np
 from autograder.checking.drivers import advisory, describe, shows_call, unpack, with_values
 from autograder.checking.numerics import gradient_verdict
 from autograder.checking.replay import direct
-from autograder.modules.deep_network import seen_as
+from autograder.modules.deep_network import initial_summary, seen_as
 
 SAMPLES = 8  # coordinates of each array that a numerical gradient check moves
 
@@ -126,14 +126,6 @@ def residual_gradients(fns, args, kwargs):
 NET_LAYERS = ("conv_relu_pool_forward", "conv_relu_pool_backward")
 
 
-def _initial(value) -> str:
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        return describe(value)
-    return f"shape {arr.shape}, " + ("all zero" if not arr.any() else "not all zero")
-
-
 def _net_call(name, args, kwargs):
     options = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
     return with_values(
@@ -156,7 +148,11 @@ def conv_net_loss(fns, args, kwargs):
     params, X, y, reg = args
     with seen_as([cls], dict(zip(NET_LAYERS, layers))):
         net = cls(**kwargs)
-        initial = {k: _initial(v) for k, v in sorted(net.params.items())}
+        scale = kwargs.get("weight_scale", 1e-2)
+        initial = {
+            k: initial_summary(v, scale if k.startswith("W") else None)
+            for k, v in sorted(net.params.items())
+        }
         for key, value in params.items():
             net.params[key] = value.copy()
         net.reg = reg

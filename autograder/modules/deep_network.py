@@ -229,11 +229,24 @@ def loss_gradients(fns, args, kwargs):
 LAYERS = ("affine_forward", "affine_backward", "relu_forward", "relu_backward", "softmax_loss")
 
 
-def _initial(value) -> str:
+def initial_summary(value, weight_scale: float | None = None) -> str:
+    """How a freshly built parameter looks, in terms that do not depend on the order of random
+    draws: its shape, whether it is all zero, and for a weight (``weight_scale`` given) whether
+    its spread is the one weight_scale asks for (a standard deviation within a factor 2.5)."""
     arr = _numeric(value)
     if arr is None:
         return describe(value)
-    return f"shape {arr.shape}, " + ("all zero" if not arr.any() else "not all zero")
+    if not arr.any():
+        return f"shape {arr.shape}, all zero"
+    text = f"shape {arr.shape}, not all zero"
+    if weight_scale and arr.size >= 4:
+        ratio = float(np.std(arr)) / weight_scale
+        text += (
+            ", spread as weight_scale asks"
+            if 0.4 <= ratio <= 2.5
+            else f", standard deviation {ratio:.2g} times weight_scale"
+        )
+    return text
 
 
 def _network_call(name, args, kwargs):
@@ -259,7 +272,11 @@ def network_loss(fns, args, kwargs):
     hidden_dims, input_dim, num_classes, params, X, y = args
     with seen_as([cls], dict(zip(LAYERS, layers))):
         net = cls(list(hidden_dims), input_dim=input_dim, num_classes=num_classes, **kwargs)
-        initial = {k: _initial(v) for k, v in sorted(net.params.items())}
+        scale = kwargs.get("weight_scale", 1e-2)
+        initial = {
+            k: initial_summary(v, scale if k.startswith("W") else None)
+            for k, v in sorted(net.params.items())
+        }
         for key, value in params.items():
             net.params[key] = value.copy()
         scores = net.loss(X.copy())

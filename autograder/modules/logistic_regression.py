@@ -16,6 +16,7 @@ import contextlib
 
 import numpy as np
 
+from autograder.checking.drivers import advisory
 from autograder.checking.numerics import gradient_verdict, numerical_gradient
 
 
@@ -49,6 +50,14 @@ def no_overflow(fns, args, kwargs):
         return fns[0](*args, **kwargs)
 
 
+def through_sigmoid(fns, args, kwargs):
+    """Call the graded function with the ``sigmoid`` given to the check bound under its name, so
+    that a wrong ``sigmoid`` costs ``sigmoid`` alone (``autograder.checking.replay``)."""
+    fn, sigmoid = fns
+    with rebound(fn, sigmoid=sigmoid):
+        return fn(*args, **kwargs)
+
+
 def _unpack(out, name: str, names: str, count: int) -> tuple:
     if not isinstance(out, tuple | list) or len(out) != count:
         got = f"{len(out)} values" if isinstance(out, tuple | list) else type(out).__name__
@@ -60,10 +69,15 @@ def logistic_gradient_check(fns, args, kwargs):
     """``logistic_forward_backward(w, b, X, y)`` with a numerical check of its dw and db.
 
     Returns ({"dw": verdict, "db": verdict}, cost, dw, db); the verdicts compare the analytic
-    gradients with centred differences of the cost the same function returns.
+    gradients with centred differences of the cost the same function returns. The ``sigmoid``
+    given to the check (``uses``) is bound under its name while it runs.
     """
-    fn = fns[0]
-    w, b, X, y = args
+    fn, *used = fns
+    with rebound(fn, **({"sigmoid": used[0]} if used else {})):
+        return _gradient_check(fn, *args)
+
+
+def _gradient_check(fn, w, b, X, y):
     cost, dw, db = _unpack(fn(w.copy(), b, X.copy(), y.copy()), fn.__name__, "cost, dw, db", 3)
 
     def cost_at_w(w_trial):
@@ -73,11 +87,14 @@ def logistic_gradient_check(fns, args, kwargs):
         return float(fn(w.copy(), float(b_trial), X.copy(), y.copy())[0])
 
     batch = X.shape[0]
-    verdicts = {
-        "dw": gradient_verdict(dw, numerical_gradient(cost_at_w, w.copy()), batch),
-        "db": gradient_verdict(db, numerical_gradient(cost_at_b, np.array(float(b))), batch),
-    }
-    return verdicts, cost, dw, db
+
+    def verdicts():
+        return {
+            "dw": gradient_verdict(dw, numerical_gradient(cost_at_w, w.copy()), batch),
+            "db": gradient_verdict(db, numerical_gradient(cost_at_b, np.array(float(b))), batch),
+        }
+
+    return advisory(verdicts, ["dw", "db"]), cost, dw, db
 
 
 def train_logistic_run(fns, args, kwargs):
