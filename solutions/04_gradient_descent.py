@@ -688,7 +688,7 @@ def standardize(X):
     mean = X.mean(axis=0)
     constant = X.max(axis=0) == X.min(axis=0)
     std = np.where(constant, 1.0, X.std(axis=0))
-    return (X - mean) / std, mean, std
+    return np.where(constant, 0.0, (X - mean) / std), mean, std
     ### END SOLUTION
 
 

@@ -3,8 +3,9 @@
 Each exercise's reference is mutated with mutmut's operators (``mutmut.mutation.mutators``:
 arithmetic and comparison operators swapped, numbers off by one, ``True``/``False`` flipped,
 arguments replaced by ``None`` or dropped, ``a += b`` made ``a = b``, ...) and two of the course's
-own that mutmut lacks: a term of a sum or product dropped (``a - b`` -> ``a``, ``b``) and two
-positional arguments swapped (``f(a, b)`` -> ``f(b, a)``).
+own that mutmut lacks: a term of a sum or product dropped (``a - b`` -> ``a``, ``b``), two
+positional arguments swapped (``f(a, b)`` -> ``f(b, a)``) and a loop run at most once
+(``while`` -> ``if``).
 
 A mutant is **kept** when it behaves differently from the reference on a broad seeded battery of
 inputs: the exercise's public and hidden cases, its hidden generator at further seeds, and the
@@ -90,7 +91,12 @@ def _course_operators():
             args[j] = node.args[j].with_changes(value=node.args[i].value)
             yield node.with_changes(args=args)
 
-    return [(cst.BinaryOperation, drop_term), (cst.Call, swap_args)]
+    def loop_once(node):
+        """``while cond:`` -> ``if cond:``: a loop that should repeat runs at most once."""
+        if node.orelse is None:
+            yield cst.If(test=node.test, body=node.body, leading_lines=node.leading_lines)
+
+    return [(cst.BinaryOperation, drop_term), (cst.Call, swap_args), (cst.While, loop_once)]
 
 
 def _operators():
