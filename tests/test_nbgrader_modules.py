@@ -13,10 +13,13 @@ the rest to another, each graded on one worker (``xdist_group``), so the two run
 
 import shutil
 
+import nbformat
 import pytest
+from conftest import stock_half
 
 from autograder.authoring import course
 from autograder.grading import grade, harness
+from autograder.grading.nbgrader_plugins import NOT_RUN
 
 pytestmark = pytest.mark.slow  # xdist_group: by halves of the modules, see conftest.py
 
@@ -54,10 +57,6 @@ def stock_class(tmp_path_factory, modules):
     return of
 
 
-def stock_half(modules, module) -> int:
-    return modules.index(module) % 2
-
-
 def test_stock_nbgrader_scores_each_exercise_on_its_own(module, stock_class):
     root, variants = stock_class(module)
     tests = course.test_cells(course.read(module))
@@ -73,6 +72,14 @@ def test_stock_nbgrader_scores_each_exercise_on_its_own(module, stock_class):
         assert all(float(row[g]) == 0.0 for g in wrong), row
         full_somewhere |= set(points) - lost
     assert full_somewhere == set(points), "some exercise never earned its points"
+
+    # autograde ran the solutions and the tests, and left the released demonstrations out
+    graded = root / "autograded" / variants[module][0].name / module / f"{module}.ipynb"
+    release = nbformat.read(course.CURRICULUM / module / f"{module}.ipynb", as_version=4)
+    demos = sum(bool(c.get("metadata", {}).get("course", {}).get("demo")) for c in release.cells)
+    cells = nbformat.read(graded, as_version=4).cells
+    outputs = ["".join(o.get("text", "") for o in c.get("outputs", [])) for c in cells]
+    assert demos and outputs.count(NOT_RUN) == demos, (module, demos, outputs.count(NOT_RUN))
 
     for variant in variants[module]:
         page = root / "feedback" / variant.name / module / f"{module}.html"
