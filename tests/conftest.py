@@ -1,3 +1,9 @@
+"""Shared set-up of the course's tests.
+
+An expensive fixture (a graded class, a trained model) is session-scoped and its test file pinned to
+one worker (``xdist_group``): with ``--dist loadgroup`` a worker interleaves test files, and a
+module-scoped fixture would be built again each time its file's tests resume."""
+
 import os
 from pathlib import Path
 

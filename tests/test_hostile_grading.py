@@ -36,7 +36,7 @@ sys.modules["attacks"] = attacks
 spec.loader.exec_module(attacks)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def graded(tmp_path_factory):
     root = tmp_path_factory.mktemp("class")
     shutil.copy(course.ROOT / "nbgrader_config.py", root)

@@ -67,7 +67,7 @@ def gradebook(root: Path) -> dict[str, dict]:
     return out
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def course_folder(tmp_path_factory):
     root = tmp_path_factory.mktemp("course")
     harness.course_folder(root, MODULE)  # the release: generate_assignment and the gradebook

@@ -8,7 +8,7 @@ import pytest
 from autograder.authoring import course, mutation
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def orientation():
     return mutation.module_context("00_orientation")
 

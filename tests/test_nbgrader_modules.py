@@ -42,7 +42,7 @@ def grade_class(root, modules):
     return root, variants
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def stock_class(tmp_path_factory, modules):
     """The class of one half of the modules (every other one), graded once per worker."""
     graded = {}

@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader-roundtrip")]
 MODULE = "00_orientation"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def graded(tmp_path_factory):
     """A course folder of its own, with one student per variant, autograded by nbgrader."""
     root = tmp_path_factory.mktemp("course")

@@ -27,7 +27,7 @@ def _runs_in_reference(cell) -> bool:
     return "lib" in tags or grading.get("solution") or TRAINING in cell.source
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def trained():
     import matplotlib
 

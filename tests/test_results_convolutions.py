@@ -21,7 +21,7 @@ LAYERS = [  # x shape, w shape, stride, pad
 ]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def ns():
     return harness.reference_namespace(MODULE)[0]
 

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.xdist_group("results-lstm_gru_embeddings")
 SOLUTION = Path(__file__).resolve().parents[1] / "solutions" / "15_lstm_gru_embeddings.py"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def ns():
     namespace: dict = {}
     for cell in jupytext.read(SOLUTION).cells:

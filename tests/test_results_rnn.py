@@ -11,7 +11,7 @@ pytestmark = pytest.mark.xdist_group("results-rnn")
 MODULE = "14_rnn"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def notebook_namespace():
     nb = course.read(MODULE)
     ns: dict = {"__name__": f"results_{MODULE}"}
