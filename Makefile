@@ -78,7 +78,7 @@ nbval: build
 
 ## the learner's experience: JupyterLab in Chromium, in the course's environment and as on Binder
 browser: build chromium
-	COURSE_BROWSER_TESTS=required $(PY) -m pytest -m "browser or binder" tests/browser
+	COURSE_BROWSER_TESTS=required $(PY) -m pytest -n $(JOBS) --dist loadfile -m "browser or binder" $(PYTEST_ARGS) tests/browser
 
 # Debian's Chromium for the browser tests (never a browser downloaded by a test tool)
 chromium:
