@@ -896,10 +896,6 @@ def _predict_argmax(X, params):
     return np.argmax(forward(X, params)[0], axis=1)
 
 
-def _predict_strict(X, params):
-    return (forward(X, params)[0] > 0.5).astype(int)
-
-
 def _zero_bias_params(rng, d, h, n_y):
     """Random weights with zero biases: an input row of zeros scores exactly 0, probability 0.5."""
     params = _random_params(rng, d, h, n_y)
@@ -923,6 +919,8 @@ def _predict_cases(rng):
     out.append(
         case(X, _zero_bias_params(rng, 3, 4, 2), note="zero rows, zero biases: probabilities 0.5")
     )
+    X = np.array([[0.0, 0.0], [1.0, 2.0], [0.0, 0.0], [-1.0, 0.5]])
+    out.append(case(X, _zero_bias_params(rng, 2, 3, 1), note="two rows scoring exactly 0"))
     return out
 
 
@@ -939,16 +937,6 @@ exercise(
                 "b2": np.array([0.1]),
             },
             note="6 points, 2 hidden units",
-        ),
-        case(
-            np.array([[0.0, 0.0], [1.0, 2.0], [0.0, 0.0], [-1.0, 0.5]]),
-            {
-                "W1": np.array([[1.0, -0.5], [0.5, 1.0]]),
-                "b1": np.array([0.0, 0.0]),
-                "W2": np.array([[-0.8], [0.6]]),
-                "b2": np.array([0.0]),
-            },
-            note="rows of zeros and zero biases: a probability of exactly 0.5 is label 1",
         ),
     ],
     hidden=_predict_cases,
@@ -969,12 +957,6 @@ exercise(
             _predict_argmax,
             "each output is its own yes/no probability (a sigmoid, not a softmax): threshold "
             "every one at 0.5 and keep the shape (N, n_y). With one output, argmax is always 0.",
-        ),
-        mistake(
-            "strict > at the threshold",
-            _predict_strict,
-            "the rule is 1 where the probability is at least 0.5: a probability of exactly 0.5 "
-            "(a score of exactly 0) is label 1. Compare with >=, not >.",
         ),
     ],
     uses=("forward",),
