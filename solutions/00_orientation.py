@@ -329,6 +329,7 @@ def _one_hot_slice(y, num_classes):
 exercise(
     "one_hot",
     public=[
+        case(np.array([2, 0]), 3, note="the statement's example: [[0, 0, 1], [1, 0, 0]]"),
         case(np.array([2, 0, 1]), 3, note="three labels, three classes"),
         case(np.array([1, 1, 0, 3]), 5, note="a class that never appears"),
         case(np.array([4]), 6, note="a single label"),

@@ -789,6 +789,15 @@ def _gs_rows(A):
     return Q
 
 
+def _gs_integer_copy(A):
+    Q = A.copy()
+    for j in range(Q.shape[1]):
+        for i in range(j):
+            Q[:, j] -= (Q[:, i] @ Q[:, j]) * Q[:, i]
+        Q[:, j] /= np.linalg.norm(Q[:, j])
+    return Q
+
+
 def _gs_numpy_qr(A):
     Q, _ = np.linalg.qr(A)
     return Q
@@ -805,10 +814,13 @@ exercise(
         case(np.array([[3.0, 2.0], [4.0, 1.0]]), note="2 x 2, the worked example"),
         case(np.array([[1.0, 1.0], [1.0, 0.0], [0.0, 1.0]]), note="3 x 2, tall"),
         case(np.array([[1.0, 1.0, 0.0], [0.0, 1.0, 1.0], [1.0, 0.0, 1.0]]), note="3 x 3"),
+        case(np.array([[1, 2], [0, 1], [2, 0]]), note="integer entries: build Q in a float array"),
     ],
     hidden=lambda rng: [
         case(rng.normal(size=(5, 1)), note="a single column"),
         case(np.array([[-3.0]]), note="1 x 1, negative"),
+        case(np.array([[3, 2], [4, 1]]), note="integer entries: Q must be a float array"),
+        case(np.array([[2, 1, 0], [0, 1, 1], [1, 0, 3], [1, 1, 1]]), note="integers, 4 x 3"),
         case(rng.normal(size=(4, 4)), note="random square"),
         case(rng.normal(size=(7, 3)), note="random tall"),
         case(rng.normal(size=(6, 4)) * 1e100, note="huge values"),
@@ -833,6 +845,12 @@ exercise(
             "worked on the rows",
             _gs_rows,
             "A[j] is row j; column j is A[:, j]. The same goes for Q: write Q[:, j].",
+        ),
+        mistake(
+            "copied A without making it float",
+            _gs_integer_copy,
+            "A.copy() keeps A's dtype: for integer entries, Q[:, j] /= norm cannot store the "
+            "fractions (NumPy refuses). Start from a float copy: Q = np.array(A, dtype=float).",
         ),
         mistake(
             "signs from np.linalg.qr",
@@ -1110,6 +1128,11 @@ exercise(
             ),
             1,
             note="7 points in 2-D, k=1",
+        ),
+        case(
+            np.array([[-1.0, -1.0], [0.0, 0.0], [1.0, 1.0]]),
+            1,
+            note="the worked example: component (0.707, 0.707), ratio 1, Z = (-1.414, 0, 1.414)",
         ),
         case(
             np.array(

@@ -502,6 +502,11 @@ exercise(
     public=[
         case(np.array([0.5, 0.5]), np.array([0.9, 0.1]), note="a fair coin against a biased one"),
         case(
+            np.array([0.9, 0.1]),
+            np.array([0.5, 0.5]),
+            note="the worked example the other way round: D_KL(q || p) is about 0.368",
+        ),
+        case(
             np.array([0.5, 0.5, 0.0]),
             np.array([0.25, 0.25, 0.5]),
             note="p gives zero to an outcome: 0 log 0 counts as 0",
@@ -947,6 +952,7 @@ def _lse_keepdims(z, axis=-1):
 exercise(
     "logsumexp",
     public=[
+        case(np.array([1000.0, 1000.0]), note="the worked example, default axis: 1000 + log 2"),
         case(np.log(np.array([[1.0, 1.0], [1.0, 3.0], [2.0, 2.0]])), 1, note="log 2, log 4, log 4"),
         case(np.array([[1000.0, 1000.0], [-1000.0, -1000.0]]), 1, note="huge and tiny scores"),
         case(np.array([[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]), 0, note="down the columns, axis=0"),
@@ -959,6 +965,8 @@ exercise(
         case(rng.normal(size=(4, 3)) * 500 + 800, -1, note="large scores, axis=-1"),
         case(rng.normal(size=(2, 5)) - 1e4, 1, note="very negative scores"),
         case(rng.normal(size=(5, 2)), 0, note="axis=0 of a tall array"),
+        case(rng.normal(size=(3, 4)), note="no axis given: the default, the last axis"),
+        case(rng.normal(size=(2, 3, 4)) * 100, note="rank 3, the default axis"),
     ],
     mistakes=[
         mistake(

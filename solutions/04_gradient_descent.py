@@ -555,6 +555,13 @@ exercise(
         case(bowl_grad, rng.normal(size=2), 0.25, 30, note="a learning rate that diverges"),
         case(shifted_parabola_grad, rng.normal(size=5) * 1e6, 0.1, 15, note="a far-away start"),
         case(rosenbrock_grad, rng.uniform(-1.5, 1.5, size=2), 1e-3, 50, note="the curved valley"),
+        case(
+            shifted_parabola_grad,
+            rng.integers(-5, 6, size=3),
+            0.25,
+            4,
+            note="an integer start",
+        ),
     ],
     mistakes=[
         mistake(

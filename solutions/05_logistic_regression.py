@@ -159,6 +159,7 @@ exercise(
         case(np.array([[-1000.0, -30.0], [30.0, 1000.0]]), note="huge scores: no overflow allowed"),
         case(np.array([-3, 0, 5]), note="an integer array: the result is float"),
         case(1.5, note="a plain Python number"),
+        case(0.1, note="the worked example: sigmoid(0.1) is about 0.525"),
     ],
     hidden=lambda rng: [
         case(rng.normal(size=(4, 5)) * 3.0, note="random scores, 4 x 5"),

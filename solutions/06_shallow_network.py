@@ -359,6 +359,16 @@ def _forward_cases(rng):
 exercise(
     "forward",
     public=[
+        case(
+            np.array([[1.0, -1.0]]),
+            {
+                "W1": np.array([[0.5], [0.5]]),
+                "b1": np.array([0.2]),
+                "W2": np.array([[2.0]]),
+                "b2": np.array([-0.5]),
+            },
+            note="the worked example: one point, one hidden unit, y_hat about 0.474",
+        ),
         case(_PUBLIC_X, _PUBLIC_PARAMS, note="N=4 points, D=2, H=3 hidden units, one output"),
         case(
             np.array([[0.5, 1.0, -1.0], [2.0, 0.0, 1.0]]),
@@ -886,6 +896,14 @@ def _predict_argmax(X, params):
     return np.argmax(forward(X, params)[0], axis=1)
 
 
+def _zero_bias_params(rng, d, h, n_y):
+    """Random weights with zero biases: an input row of zeros scores exactly 0, probability 0.5."""
+    params = _random_params(rng, d, h, n_y)
+    params["b1"] = np.zeros(h)
+    params["b2"] = np.zeros(n_y)
+    return params
+
+
 def _predict_cases(rng):
     out = []
     for n, d, h, n_y, note in [
@@ -896,6 +914,13 @@ def _predict_cases(rng):
         out.append(case(rng.normal(size=(n, d)) * 2, _random_params(rng, d, h, n_y), note=note))
     X, _ = make_flower(60, seed=int(rng.integers(1000)))
     out.append(case(X, _random_params(rng, 2, 6, 1), note="flower points"))
+    X = rng.normal(size=(8, 3))
+    X[[1, 4, 5]] = 0.0
+    out.append(
+        case(X, _zero_bias_params(rng, 3, 4, 2), note="zero rows, zero biases: probabilities 0.5")
+    )
+    X = np.array([[0.0, 0.0], [1.0, 2.0], [0.0, 0.0], [-1.0, 0.5]])
+    out.append(case(X, _zero_bias_params(rng, 2, 3, 1), note="two rows scoring exactly 0"))
     return out
 
 

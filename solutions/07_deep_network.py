@@ -657,6 +657,11 @@ def _softmax_loss_grad_not_averaged(scores, y):
 exercise(
     "softmax_loss",
     public=[
+        case(
+            np.array([[2.0, 1.0, 0.0]]),
+            np.array([0]),
+            note="the worked example: loss 0.408, gradient (-0.335, 0.245, 0.090)",
+        ),
         case(np.array([[2.0, 1.0, 0.0], [0.5, 1.5, -1.0]]), np.array([0, 2]), note="N=2, C=3"),
         case(
             np.array(
@@ -797,6 +802,14 @@ class FullyConnectedNet:
 
 
 # %% tags=["spec"]
+def _net_case_defaults(rng, hidden_dims, input_dim, num_classes, n):
+    """A network built with the constructor's defaults (weight_scale 1e-2, seed 0)."""
+    case_ = _net_case(rng, hidden_dims, (n, input_dim), num_classes)
+    case_.kwargs.clear()
+    case_.note = case_.note + ", weight_scale and seed left at their defaults"
+    return case_
+
+
 def _net_case(rng, hidden_dims, input_shape, num_classes, scale=1.0):
     sizes = [int(np.prod(input_shape[1:])), *hidden_dims, num_classes]
     params = {}
@@ -877,6 +890,7 @@ exercise(
         _net_case(rng, [5, 4], (5, 2, 3), 3),
         _net_case(rng, [5, 5, 5, 5], (6, 3), 2),
         _net_case(rng, [8, 6], (4, 5), 5, scale=3.0),
+        _net_case_defaults(rng, [10], 64, 10, 3),
     ],
     mistakes=[
         mistake(

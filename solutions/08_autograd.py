@@ -850,6 +850,8 @@ def _unbroadcast_averaged(grad, shape):
 exercise(
     "unbroadcast",
     public=[
+        case(np.ones((2, 3)), (3,), note="the statement's example: [2., 2., 2.]"),
+        case(np.ones((2, 3)), (2, 1), note="the statement's example: [[3.], [3.]]"),
         case(np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), (3,), note="(2, 3) back to (3,)"),
         case(np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), (2, 1), note="(2, 3) back to (2, 1)"),
         case(np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), (1, 3), note="(2, 3) back to (1, 3)"),

@@ -813,6 +813,14 @@ _x34 = np.arange(1.0, 13.0).reshape(3, 4)
 exercise(
     "dropout_forward",
     public=[
+        case(
+            np.array([2.0, 4.0, 6.0, 8.0]),
+            0.5,
+            "train",
+            Seeded(8),
+            note="the worked example: seed 8 draws u = (0.33, 0.99, 0.32, 0.79), "
+            "mask (2, 0, 2, 0), out (4, 0, 12, 0)",
+        ),
         case(_x34, 0.5, "train", Seeded(0), note="3x4, keep half, train"),
         case(_x34, 0.5, "test", Seeded(0), note="the same in test mode"),
         case(

@@ -388,6 +388,13 @@ exercise(
     "sgd_momentum",
     public=[
         case(
+            np.array([0.0]),
+            np.ones((3, 1)),
+            {"learning_rate": 0.1, "momentum": 0.9},
+            3,
+            note="the worked example: dw = 1 three times, w moves by 0.1, 0.19, 0.271",
+        ),
+        case(
             np.array([0.0, 1.0]),
             tilted_plane_grad,
             {"learning_rate": 0.1},

@@ -382,6 +382,10 @@ def _diagnose_variance_from_human(train_err, dev_err, human_err, tol=0.02):
     return _label(train_err - human_err > tol, dev_err - human_err > tol)
 
 
+def _diagnose_at_least(train_err, dev_err, human_err, tol=0.02):
+    return _label(train_err - human_err >= tol, dev_err - train_err >= tol)
+
+
 exercise(
     "diagnose",
     public=[
@@ -391,6 +395,14 @@ exercise(
         case(0.005, 0.01, 0.0, note="row D"),
         case(0.15, 0.16, 0.14, note="row E: a hard task"),
         case(0.02, 0.10, 0.015, tol=0.05, note="a larger tolerance"),
+        case(0.04, 0.05, 0.01, note="the default tol, 0.02: an avoidable bias of 0.03 exceeds it"),
+        case(
+            0.375,
+            0.5,
+            0.125,
+            tol=0.25,
+            note="an avoidable bias of exactly tol does not exceed it: ok",
+        ),
     ],
     hidden=[
         case(0.2, 0.21, 0.19, note="high human error, small gaps"),
@@ -399,6 +411,10 @@ exercise(
         case(0.0, 0.0, 0.0, note="perfect"),
         case(0.1, 0.5, 0.0, tol=0.5, note="a huge tolerance"),
         case(0.06, 0.2, 0.01, tol=0.01, note="a tiny tolerance, both"),
+        case(0.1, 0.13, 0.07, note="the default tol: gaps of 0.03, both"),
+        case(0.25, 0.5, 0.25, tol=0.25, note="a variance of exactly tol, no bias: ok"),
+        case(0.5, 0.625, 0.25, tol=0.25, note="a bias of exactly tol: ok"),
+        case(0.75, 0.875, 0.25, tol=0.125, note="bias above tol, variance exactly tol: bias"),
     ],
     mistakes=[
         mistake(
@@ -417,6 +433,11 @@ exercise(
             "variance measured from human error",
             _diagnose_variance_from_human,
             "variance is the gap between dev and *training* error: dev_err - train_err.",
+        ),
+        mistake(
+            "a gap equal to tol counted",
+            _diagnose_at_least,
+            "'exceeds' is strict: a gap of exactly tol is ignored. Compare with >, not >=.",
         ),
     ],
 )
