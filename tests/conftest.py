@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from autograder.authoring import course
+from autograder.grading.harness import stock_half
 
 ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("COURSE_GRADING_DIR", str(ROOT / "build" / "grading"))
@@ -24,10 +25,27 @@ MODULES = [
 ]
 
 
-def stock_half(modules: list[str], module: str) -> int:
-    """Which of the two classes stock nbgrader grades a module in (tests/test_nbgrader_modules.py):
-    every other module goes to one, the rest to the other."""
-    return modules.index(module) % 2
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Keep each ``xdist_group`` on one worker. pytest-xdist 3.8 marks a grouped test by adding
+    ``@group`` to its node id through ``item._nodeid``, which pytest 9 no longer reads (the id
+    lives in ``item._id``), so ``--dist loadgroup`` spread every group over both workers and each
+    worker built the group's fixtures; this adds the suffix where pytest keeps it."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        names = {
+            str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+            for mark in item.iter_markers("xdist_group")
+        }
+        if names and "@" not in item.nodeid:
+            grouped = f"{item.nodeid}@{'_'.join(sorted(names))}"
+            if hasattr(item, "_id"):  # pytest 9 keeps the node id as a NodeId in _id
+                from _pytest.nodeid import coerce_node_id
+
+                item._id = coerce_node_id(grouped)
+            else:
+                item._nodeid = grouped
 
 
 def pytest_generate_tests(metafunc):

@@ -15,7 +15,6 @@ import shutil
 
 import nbformat
 import pytest
-from conftest import stock_half
 
 from autograder.authoring import course
 from autograder.grading import grade, harness
@@ -48,9 +47,9 @@ def stock_class(tmp_path_factory, modules):
     graded = {}
 
     def of(module):
-        half = stock_half(modules, module)
+        half = harness.stock_half(modules, module)
         if half not in graded:
-            mine = [m for m in modules if stock_half(modules, m) == half]
+            mine = [m for m in modules if harness.stock_half(modules, m) == half]
             graded[half] = grade_class(tmp_path_factory.mktemp(f"stock-class-{half}"), mine)
         return graded[half]
 
