@@ -18,7 +18,7 @@ import pytest
 
 from autograder.authoring import course
 from autograder.grading import grade, harness
-from autograder.grading.nbgrader_plugins import NOT_RUN
+from autograder.grading.nbgrader_plugins import NOT_RUN, is_released_demo
 
 pytestmark = pytest.mark.slow  # xdist_group: by halves of the modules, see conftest.py
 
@@ -75,7 +75,7 @@ def test_stock_nbgrader_scores_each_exercise_on_its_own(module, stock_class):
     # autograde ran the solutions and the tests, and left the released demonstrations out
     graded = root / "autograded" / variants[module][0].name / module / f"{module}.ipynb"
     release = nbformat.read(course.CURRICULUM / module / f"{module}.ipynb", as_version=4)
-    demos = sum(bool(c.get("metadata", {}).get("course", {}).get("demo")) for c in release.cells)
+    demos = sum(is_released_demo(c) for c in release.cells)
     cells = nbformat.read(graded, as_version=4).cells
     outputs = ["".join(o.get("text", "") for o in c.get("outputs", [])) for c in cells]
     assert demos and outputs.count(NOT_RUN) == demos, (module, demos, outputs.count(NOT_RUN))

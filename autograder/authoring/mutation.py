@@ -36,7 +36,7 @@ import signal
 import sys
 import time
 import zlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -79,7 +79,7 @@ def _course_operators():
     def drop_term(node):
         """``a + b`` -> ``a`` and ``b``: a term of a sum or a factor of a product left out."""
         if isinstance(node.operator, cst.Add | cst.Subtract | cst.Multiply | cst.Divide):
-            yield node.left.with_changes(lpar=[], rpar=[]) if not node.left.lpar else node.left
+            yield node.left
             yield node.right
 
     def swap_args(node):
@@ -132,8 +132,6 @@ def mutants(module: str, name: str) -> list[Mutant]:
     def file_line(line: int) -> int:
         return first + line - 1
 
-    skip: set[int] = set()
-
     class Collect(cst.CSTVisitor):
         def __init__(self):
             self.nodes = []
@@ -152,8 +150,6 @@ def mutants(module: str, name: str) -> list[Mutant]:
     seen, out = {source}, []
     operators = _operators()
     for node in collect.nodes:
-        if id(node) in skip:
-            continue
         for kind, operator in operators:
             if not isinstance(node, kind):
                 continue
@@ -430,16 +426,25 @@ def score_exercise(module: str, name: str, ctx_parts, jobs: int = 2, log=print) 
     kept = [v for v in verdicts if v.status != "equivalent"]
     killed = [v for v in kept if v.status == "killed"]
     survivors = [v for v in kept if v.status == "survived"]
-    harmless = dict(ex.harmless)
+    rows = [
+        {
+            "line": v.mutant.line,
+            "operator": v.mutant.operator,
+            "before": v.mutant.before,
+            "after": v.mutant.after,
+            "harmless": next((w for key, w in ex.harmless.items() if key in v.mutant.after), None),
+        }
+        for v in survivors
+    ]
     log(
         f"  {name}: {len(todo)} mutants, {len(kept)} kept, {len(killed)} killed, "
         f"{len(survivors)} survive ({time.monotonic() - started:.0f} s)"
     )
-    for v in survivors:
-        m = v.mutant
-        why = next((w for pattern, w in harmless.items() if pattern in m.after), None)
-        note = f"  [survives because: {why}]" if why else ""
-        log(f"    line {m.line} ({m.operator}): {m.before}  ->  {m.after}{note}")
+    for row in rows:
+        note = f"  [survives because: {row['harmless']}]" if row["harmless"] else ""
+        log(
+            f"    line {row['line']} ({row['operator']}): {row['before']}  ->  {row['after']}{note}"
+        )
     return {
         "exercise": name,
         "mutants": len(todo),
@@ -448,18 +453,7 @@ def score_exercise(module: str, name: str, ctx_parts, jobs: int = 2, log=print) 
         "killed_by": {
             how: sum(v.how == how for v in killed) for how in sorted({v.how for v in killed})
         },
-        "survivors": [
-            {
-                "line": v.mutant.line,
-                "operator": v.mutant.operator,
-                "before": v.mutant.before,
-                "after": v.mutant.after,
-                "harmless": next(
-                    (w for pattern, w in harmless.items() if pattern in v.mutant.after), None
-                ),
-            }
-            for v in survivors
-        ],
+        "survivors": rows,
     }
 
 
@@ -519,6 +513,3 @@ def main(argv=None) -> None:
 
 if __name__ == "__main__":
     main()
-
-
-__all__ = ["Mutant", "Verdict", "asdict", "mutants", "score_module", "battery", "main"]
