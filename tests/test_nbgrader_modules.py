@@ -37,7 +37,7 @@ def grade_class(root, modules):
             harness.submit(root, module, variant)
     for command in ("generate_assignment", "autograde", "generate_feedback"):
         done = grade.nbgrader(command, "*", "--force", root=root)
-        assert done.returncode == 0, f"nbgrader {command}: {done.stderr[-3000:]}"
+        assert done.returncode == 0, f"nbgrader {command}: {grade.log_errors(done.stderr)}"
     return root, variants
 
 

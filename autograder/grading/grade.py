@@ -62,6 +62,19 @@ def nbgrader(*args: str, root: Path) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, cwd=root, env=build.nbgrader_env(), capture_output=True, text=True)
 
 
+def log_errors(stderr: str, limit: int = 6000) -> str:
+    """What an nbgrader log says went wrong: its tracebacks and ERROR lines, without the INFO lines
+    and the checksum warnings that bury them when one call grades a whole class."""
+    kept = [
+        line
+        for line in stderr.splitlines()
+        if "| INFO]" not in line
+        and "checksum' for cell" not in line
+        and "running over TCP" not in line
+    ]
+    return "\n".join(kept)[-limit:]
+
+
 def db_url(root: Path) -> str:
     return f"sqlite:///{root / 'gradebook.db'}"
 
@@ -115,7 +128,7 @@ def grade_stock(assignment: str, root: Path = course.ROOT, rebuild: bool = True)
     if not students(root, assignment):
         raise SystemExit(f"no submissions in {root / 'submitted'}/*/{assignment}/")
     done = nbgrader("autograde", assignment, "--force", root=root)
-    sys.stderr.write(done.stderr[-4000:] if done.returncode else "")
+    sys.stderr.write(log_errors(done.stderr) if done.returncode else "")
     out = root / "reports" / assignment / CSV_NAME
     write_csv(scores(root, assignment), out)
     print(f"grades of {assignment}: {out}")
