@@ -23,6 +23,12 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise todo()"}
 # a cell of student code may not run forever
 c.Execute.timeout = 120
 
+# nbgrader raises, and gives up on the whole submission, when a cell's output has not arrived 4 s
+# after the kernel's reply (raise_on_iopub_timeout is nbgrader's default, iopub_timeout
+# nbclient's). A busy grading machine can be that late with a cell that has long finished: a
+# class's submission must not fail on that. The cell timeout above still stops a loop that never ends.
+c.Execute.iopub_timeout = 60
+
 # autograde runs every cell but the demonstrations a student left as released (plots, widgets,
 # training runs no test needs), as `make grade` does: nbgrader's Execute, with that one change
 from nbgrader.converters.autograde import Autograde  # noqa: E402
