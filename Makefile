@@ -58,8 +58,11 @@ mutation: build
 	@test -n "$(MODULE)" || (echo "usage: make mutation MODULE=08_autograd" && exit 2)
 	$(PY) -m autograder.authoring.mutation $(MODULE) --jobs $(JOBS) --min-score 0.95
 
-## everything CI runs
-test: build lint pytest nbval browser
+## everything CI runs: the tests, every solution notebook (nbval) and the browser in one pytest run,
+## so that both workers stay busy to the end (each target below runs one part alone)
+test: build lint chromium
+	COURSE_BROWSER_TESTS=required MPLBACKEND=Agg $(PY) -m pytest -n $(JOBS) --dist loadgroup \
+		--nbval-lax $(PYTEST_ARGS) tests build/source
 
 lint: install
 	$(BIN)/ruff check autograder solutions tests

@@ -25,27 +25,67 @@ MODULES = [
 ]
 
 
+# groups whose fixture is long (a Binder environment, a graded class, a trained model) start first,
+# the longest first, so that the short tests fill both workers at the end instead of one long
+# group running alone
+FIRST = (
+    "browser-test_binder",
+    "stock-nbgrader",
+    "nbgrader-roundtrip",
+    "results-lstm",
+    "hostile",
+    "instructor",
+    "results-",
+    "browser-",
+)
+
+
+def group_of(item) -> str | None:
+    names = sorted(
+        str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+        for mark in item.iter_markers("xdist_group")
+    )
+    return "_".join(names) or None
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """Keep each ``xdist_group`` on one worker. pytest-xdist 3.8 marks a grouped test by adding
-    ``@group`` to its node id through ``item._nodeid``, which pytest 9 no longer reads (the id
-    lives in ``item._id``), so ``--dist loadgroup`` spread every group over both workers and each
-    worker built the group's fixtures; this adds the suffix where pytest keeps it."""
+    """Keep each ``xdist_group`` on one worker, and start the long ones first.
+
+    A solution notebook's cells (nbval) and a browser test file share one kernel or one server, so
+    each is a group of its own, as ``--dist loadfile`` would make it: ``make test`` runs the tests,
+    nbval and the browser in one pytest run over both workers.
+
+    pytest-xdist 3.8 marks a grouped test by adding ``@group`` to its node id through
+    ``item._nodeid``, which pytest 9 no longer reads (the id lives in ``item._id``), so
+    ``--dist loadgroup`` spread every group over both workers and each worker built the group's
+    fixtures; this adds the suffix where pytest keeps it."""
     if not getattr(config.option, "loadgroup", False):
         return
     for item in items:
-        names = {
-            str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
-            for mark in item.iter_markers("xdist_group")
-        }
-        if names and "@" not in item.nodeid:
-            grouped = f"{item.nodeid}@{'_'.join(sorted(names))}"
+        whole_file = item.path.suffix == ".ipynb" or any(
+            item.get_closest_marker(m) for m in ("browser", "binder")
+        )
+        if whole_file and group_of(item) is None:
+            kind = "nbval" if item.path.suffix == ".ipynb" else "browser"
+            item.add_marker(pytest.mark.xdist_group(f"{kind}-{item.path.stem}"))
+    for item in items:
+        group = group_of(item)
+        if group and "@" not in item.nodeid:
+            grouped = f"{item.nodeid}@{group}"
             if hasattr(item, "_id"):  # pytest 9 keeps the node id as a NodeId in _id
                 from _pytest.nodeid import coerce_node_id
 
                 item._id = coerce_node_id(grouped)
             else:
                 item._nodeid = grouped
+
+    def rank(item) -> int:
+        group = group_of(item) or ""
+        first = [i for i, g in enumerate(FIRST) if group.startswith(g)]
+        return first[0] if first else len(FIRST) + (0 if group else 1)
+
+    items.sort(key=rank)  # stable: a group's tests (a notebook's cells) keep their order
 
 
 def pytest_generate_tests(metafunc):
