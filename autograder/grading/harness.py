@@ -19,6 +19,7 @@ from pathlib import Path
 import nbformat
 
 from autograder.authoring import course, spec
+from autograder.checking.unfinished import _codes, _names_used
 
 
 @dataclass
@@ -90,6 +91,37 @@ def score(ns: dict, tests: list[course.TestCell]) -> dict[str, float]:
         else:
             earned[test.exercise] = float(test.points)
     return earned
+
+
+def observes(ns: dict, test: course.TestCell) -> set[str]:
+    """Every name of the notebook a test cell can reach: the names its code mentions and, through
+    the notebook's own functions, classes and objects, the names those mention, transitively.
+    A mistake in an exercise outside this set cannot change the cell's score (its functions
+    never look that name up), so a round trip need not run the cell again for it."""
+    own = ns.get("__name__")
+    code = compile(test.source, f"<test {test.grade_id}>", "exec")
+    todo = [n for c in _codes(code) for n in c.co_names]
+    seen: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in ns:
+            continue
+        seen.add(name)
+        obj = ns[name]
+        holders = [obj] if callable(obj) else [type(obj)]
+        for held in holders:
+            if getattr(held, "__module__", None) == own:  # the notebook's own, not a library's
+                todo += _names_used(held)
+    return seen
+
+
+def score_reached(
+    ns: dict, tests: list[course.TestCell], replaced: set[str], reference: dict, reach: dict
+) -> dict[str, float]:
+    """``score`` of a namespace in which the exercises ``replaced`` hold something else, running
+    only the test cells that can reach one of them (``reach``: grade_id -> ``observes`` on the
+    reference); every other cell keeps what it earns with the reference (``reference``)."""
+    return {**reference, **score(ns, [t for t in tests if reach[t.grade_id] & replaced])}
 
 
 def variants(declared: dict[str, spec.Exercise]) -> list[Variant]:
