@@ -14,6 +14,12 @@ CHROMIUM ?= /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 ASSIGNMENT ?=
 
+# one BLAS thread per process while testing: the two workers already fill both cores, and
+# OpenBLAS's extra threads only compete with them (module 15's LSTM result takes 14 s with one
+# thread or two, and twice the CPU with two); the confined grader sets the same for submissions
+test pytest nbval browser module mutation: export OPENBLAS_NUM_THREADS = 1
+test pytest nbval browser module mutation: export OMP_NUM_THREADS = 1
+
 .PHONY: all install lab lab-instructor build module mutation test lint format nbval pytest browser chromium bench bench-grading grade feedback export collect clean
 
 all: build

@@ -5,12 +5,18 @@ one worker (``xdist_group``): with ``--dist loadgroup`` a worker interleaves tes
 module-scoped fixture would be built again each time its file's tests resume."""
 
 import os
-from pathlib import Path
 
-import pytest
+# one BLAS thread per process, as `make test` sets it, also for a bare `pytest`: the workers fill
+# the cores, and OpenBLAS's extra threads only compete with them (set before numpy is imported)
+for _threads in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+    os.environ.setdefault(_threads, "1")
 
-from autograder.authoring import course
-from autograder.grading.harness import stock_half
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from autograder.authoring import course  # noqa: E402
+from autograder.grading.harness import stock_half  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("COURSE_GRADING_DIR", str(ROOT / "build" / "grading"))
