@@ -11,7 +11,20 @@ import os
 for _threads in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
     os.environ.setdefault(_threads, "1")
 
+import importlib.util  # noqa: E402
+import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
+
+# kernel ports that two workers never both take (tests/site/sitecustomize.py): in every process
+# the run starts, through PYTHONPATH, and in this one
+SITE = Path(__file__).parent / "site"
+if str(SITE) not in os.environ.get("PYTHONPATH", "").split(os.pathsep):
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(SITE), os.environ.get("PYTHONPATH")])
+    )
+if getattr(sys.modules.get("sitecustomize"), "__file__", None) != str(SITE / "sitecustomize.py"):
+    _spec = importlib.util.spec_from_file_location("course_kernel_ports", SITE / "sitecustomize.py")
+    _spec.loader.exec_module(importlib.util.module_from_spec(_spec))
 
 import pytest  # noqa: E402
 
