@@ -1,9 +1,13 @@
-"""Kernels started by the test run take their ports below Linux's ephemeral range, each process
-from a block of its own (tests/site/sitecustomize.py), in the run's own processes and in those it
-starts (nbgrader, JupyterLab)."""
+"""Kernels started by the test run take their ports below Linux's ephemeral range, and no two
+processes draw the same port (tests/site/sitecustomize.py), in the run's own processes and in
+those it starts (nbgrader, JupyterLab)."""
 
+import importlib.util
+import os
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 from jupyter_client.connect import LocalPortCache
 
@@ -20,16 +24,36 @@ def test_this_process_picks_ports_below_the_ephemeral_range():
     try:
         assert len(set(ports)) == 5
         assert all(10000 <= p < 32000 for p in ports), ports
+        # a port given back is not drawn again while its mark holds (a kernel may still be on it)
+        for port in ports:
+            cache.return_port(port)
+        again = [cache.find_available_port("127.0.0.1") for _ in range(5)]
+        assert not set(again) & set(ports), (ports, again)
+        ports += again
     finally:
         for port in ports:
             cache.return_port(port)
 
 
-def test_processes_the_run_starts_pick_them_too_each_from_its_own_block():
+def test_processes_the_run_starts_pick_them_too_and_never_the_same_ones():
     picked = [
         [int(p) for p in subprocess.check_output([sys.executable, "-c", PICK], text=True).split()]
-        for _ in range(2)
+        for _ in range(3)
     ]
     for ports in picked:
         assert all(10000 <= p < 32000 for p in ports), ports
-    assert not set(picked[0]) & set(picked[1]), picked
+    assert len({p for ports in picked for p in ports}) == 15, picked
+
+
+def test_a_port_is_claimed_once_until_its_mark_is_stale(tmp_path, monkeypatch):
+    site = Path(__file__).parent / "site" / "sitecustomize.py"
+    spec = importlib.util.spec_from_file_location("kernel_ports_under_test", site)
+    ports = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ports)
+    monkeypatch.setattr(ports, "MARKS", str(tmp_path))
+    assert ports.claim(12345)
+    assert not ports.claim(12345)  # another process, or a later kernel of this one
+    stale = time.time() - ports.HONOURED - 1
+    os.utime(tmp_path / "12345", (stale, stale))
+    assert ports.claim(12345)
+    assert not ports.claim(12345)

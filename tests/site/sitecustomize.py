@@ -1,35 +1,56 @@
-"""Kernel ports that two test workers never both take: loaded by every Python process of a test run
-(``PYTHONPATH=tests/site``, set by tests/conftest.py and by make's test targets).
+"""Kernel ports that no two processes of a test run take at once: loaded by every Python process of
+the run (``PYTHONPATH=tests/site``, set by tests/conftest.py and by make's test targets).
 
 jupyter_client picks a kernel's five TCP ports by binding port 0 and letting each go, and the
 kernel binds them a moment later. Port 0 comes from Linux's ephemeral range (32768-60999), which
 every outgoing connection and every other such pick share, so another process can take a port in
 that moment: the kernel dies with "Address already in use" and a test fails for nothing
-(jupyter/jupyter_client#487). Here each process takes its ports below that range, from a block of
-its own that starts at an offset given by its process id, and checks each with a bind.
-Nothing is imported at start-up: ``jupyter_client.connect`` is patched when something imports it.
+(jupyter/jupyter_client#487). Here a port is drawn at random below that range and is taken only
+by the process that creates its mark (``O_EXCL``) in a folder all processes share; a mark is
+honoured for ten minutes, long after the kernel has bound the port, so no other process (nor a
+later kernel of the same one) draws it in the meantime. Nothing is imported at start-up:
+``jupyter_client.connect`` is patched when something imports it.
 """
 
 import importlib.abc
 import os
+import random
 import socket
 import sys
+import tempfile
+import time
 
 FIRST, LAST = 10000, 32000  # below the ephemeral range
-BLOCK = 25  # ports a process's kernels take before it reaches the next process's block
+MARKS = os.path.join(tempfile.gettempdir(), f"course-kernel-ports-{os.getuid()}")
+HONOURED = 600  # seconds a mark keeps its port from every other draw
+
+
+def claim(port: int) -> bool:
+    """Whether this process now holds ``port``'s mark (a stale mark is cleared first)."""
+    mark = os.path.join(MARKS, str(port))
+    try:
+        if time.time() - os.stat(mark).st_mtime > HONOURED:
+            os.unlink(mark)
+    except OSError:
+        pass
+    try:
+        os.close(os.open(mark, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except OSError:
+        return False
+    return True
 
 
 def find_available_port(self, ip: str) -> int:
-    span = LAST - FIRST
-    start = (os.getpid() * BLOCK) % span
-    for offset in range(span):
-        port = FIRST + (start + offset) % span
-        if port in self.currently_used_ports:
+    os.makedirs(MARKS, mode=0o700, exist_ok=True)
+    draw = random.SystemRandom()
+    for _ in range(10 * (LAST - FIRST)):
+        port = draw.randrange(FIRST, LAST)
+        if port in self.currently_used_ports or not claim(port):
             continue
         with socket.socket() as probe:
             try:
                 probe.bind((ip, port))
-            except OSError:
+            except OSError:  # a listener that is not a test kernel: its mark stays, unused
                 continue
         self.currently_used_ports.add(port)
         return port
