@@ -19,8 +19,8 @@ ASSIGNMENT ?=
 # thread or two, and twice the CPU with two); the confined grader sets the same for submissions
 test pytest nbval browser module mutation: export OPENBLAS_NUM_THREADS = 1
 test pytest nbval browser module mutation: export OMP_NUM_THREADS = 1
-# kernels take their ports below Linux's ephemeral range, each process from a block of its own, so
-# two workers' kernels never race for one (tests/site/sitecustomize.py)
+# kernels take their ports below Linux's ephemeral range, each claimed by one process at a time, so
+# two kernels never race for one (tests/site/sitecustomize.py)
 test pytest nbval browser module mutation: export PYTHONPATH = $(CURDIR)/tests/site
 
 .PHONY: all install lab lab-instructor build module mutation test lint format nbval pytest browser chromium bench bench-grading grade feedback export collect clean

@@ -81,15 +81,14 @@ def pytest_collection_modifyitems(config, items):
     fixtures; this adds the suffix where pytest keeps it."""
     if not getattr(config.option, "loadgroup", False):
         return
+    groups = {}
     for item in items:
+        group = group_of(item)
         whole_file = item.path.suffix == ".ipynb" or any(
             item.get_closest_marker(m) for m in ("browser", "binder")
         )
-        if whole_file and group_of(item) is None:
-            kind = "nbval" if item.path.suffix == ".ipynb" else "browser"
-            item.add_marker(pytest.mark.xdist_group(f"{kind}-{item.path.stem}"))
-    for item in items:
-        group = group_of(item)
+        if whole_file and group is None:
+            group = f"{'nbval' if item.path.suffix == '.ipynb' else 'browser'}-{item.path.stem}"
         if group and "@" not in item.nodeid:
             grouped = f"{item.nodeid}@{group}"
             if hasattr(item, "_id"):  # pytest 9 keeps the node id as a NodeId in _id
@@ -98,11 +97,11 @@ def pytest_collection_modifyitems(config, items):
                 item._id = coerce_node_id(grouped)
             else:
                 item._nodeid = grouped
+        groups[id(item)] = group or ""
 
     def rank(item) -> int:
-        group = group_of(item) or ""
-        first = [i for i, g in enumerate(FIRST) if group.startswith(g)]
-        return first[0] if first else len(FIRST) + (0 if group else 1)
+        first = [i for i, g in enumerate(FIRST) if groups[id(item)].startswith(g)]
+        return first[0] if first else len(FIRST) + (0 if groups[id(item)] else 1)
 
     items.sort(key=rank)  # stable: a group's tests (a notebook's cells) keep their order
 

@@ -107,11 +107,9 @@ def observes(ns: dict, test: course.TestCell) -> set[str]:
         if name in seen or name not in ns:
             continue
         seen.add(name)
-        obj = ns[name]
-        holders = [obj] if callable(obj) else [type(obj)]
-        for held in holders:
-            if getattr(held, "__module__", None) == own:  # the notebook's own, not a library's
-                todo += _names_used(held)
+        held = ns[name] if callable(ns[name]) else type(ns[name])  # an object: its class
+        if getattr(held, "__module__", None) == own:  # the notebook's own, not a library's
+            todo += _names_used(held)
     return seen
 
 
