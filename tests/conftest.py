@@ -22,9 +22,12 @@ if str(SITE) not in os.environ.get("PYTHONPATH", "").split(os.pathsep):
     os.environ["PYTHONPATH"] = os.pathsep.join(
         filter(None, [str(SITE), os.environ.get("PYTHONPATH")])
     )
-if getattr(sys.modules.get("sitecustomize"), "__file__", None) != str(SITE / "sitecustomize.py"):
+if getattr(sys.modules.get("sitecustomize"), "__file__", None) == str(SITE / "sitecustomize.py"):
+    PORTS = sys.modules["sitecustomize"]
+else:
     _spec = importlib.util.spec_from_file_location("course_kernel_ports", SITE / "sitecustomize.py")
-    _spec.loader.exec_module(importlib.util.module_from_spec(_spec))
+    PORTS = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(PORTS)
 
 import pytest  # noqa: E402
 
@@ -104,6 +107,13 @@ def pytest_collection_modifyitems(config, items):
         return first[0] if first else len(FIRST) + (0 if groups[id(item)] else 1)
 
     items.sort(key=rank)  # stable: a group's tests (a notebook's cells) keep their order
+
+
+def pytest_unconfigure(config):
+    """At the end of the run (on the controller, once every worker is done), the kernel-port marks
+    no draw honours any more go, so the shared folder does not grow from run to run."""
+    if not hasattr(config, "workerinput"):
+        PORTS.sweep()
 
 
 def pytest_generate_tests(metafunc):

@@ -57,3 +57,24 @@ def test_a_port_is_claimed_once_until_its_mark_is_stale(tmp_path, monkeypatch):
     os.utime(tmp_path / "12345", (stale, stale))
     assert ports.claim(12345)
     assert not ports.claim(12345)
+
+
+def test_the_end_of_a_run_sweeps_stale_marks_and_keeps_live_ones(tmp_path, monkeypatch):
+    site = Path(__file__).parent / "site" / "sitecustomize.py"
+    spec = importlib.util.spec_from_file_location("kernel_ports_swept", site)
+    ports = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ports)
+    marks = tmp_path / "marks"
+    monkeypatch.setattr(ports, "MARKS", str(marks))
+    assert ports.sweep() == 0  # no folder yet
+    marks.mkdir()
+    for port in (12001, 12002, 12003):
+        assert ports.claim(port)
+    stale = time.time() - ports.HONOURED - 1
+    for port in (12001, 12002):
+        os.utime(marks / str(port), (stale, stale))
+    assert ports.sweep() == 2
+    assert sorted(os.listdir(marks)) == ["12003"]  # a run still going on keeps its port
+    os.utime(marks / "12003", (stale, stale))
+    assert ports.sweep() == 1
+    assert not marks.exists()

@@ -44,13 +44,22 @@ def grade_class(root, modules):
 @pytest.fixture(scope="session")
 def stock_class(tmp_path_factory, modules):
     """The class of one half of the modules (every other one), graded once per worker."""
-    graded = {}
+    graded, failed = {}, {}
 
     def of(module):
         half = harness.stock_half(modules, module)
+        if half in failed:  # graded once: its other modules report the same failure, not a regrade
+            pytest.fail(f"the class of this half failed for {failed[half][0]}: {failed[half][1]}")
         if half not in graded:
             mine = [m for m in modules if harness.stock_half(modules, m) == half]
-            graded[half] = grade_class(tmp_path_factory.mktemp(f"stock-class-{half}"), mine)
+            try:
+                graded[half] = grade_class(tmp_path_factory.mktemp(f"stock-class-{half}"), mine)
+            except BaseException as error:
+                failed[half] = (
+                    module,
+                    str(error).splitlines()[0][:300] if str(error) else repr(error),
+                )
+                raise
         return graded[half]
 
     return of

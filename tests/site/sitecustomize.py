@@ -40,6 +40,29 @@ def claim(port: int) -> bool:
     return True
 
 
+def sweep() -> int:
+    """Remove the marks no draw honours any more (the run's controller calls it at the end), and
+    the folder when it is left empty; marks of a run still going on stay. How many went."""
+    gone = 0
+    try:
+        names = os.listdir(MARKS)
+    except OSError:
+        return 0
+    for name in names:
+        mark = os.path.join(MARKS, name)
+        try:
+            if time.time() - os.stat(mark).st_mtime > HONOURED:
+                os.unlink(mark)
+                gone += 1
+        except OSError:
+            pass
+    try:
+        os.rmdir(MARKS)
+    except OSError:  # not empty: another run's marks, or this run's recent ones
+        pass
+    return gone
+
+
 def find_available_port(self, ip: str) -> int:
     os.makedirs(MARKS, mode=0o700, exist_ok=True)
     draw = random.SystemRandom()
