@@ -90,7 +90,9 @@ def test_curriculum_is_current(module):
 
 def test_release_notebook_is_clean(module):
     nb = nbformat.read(course.CURRICULUM / module / f"{module}.ipynb", as_version=4)
-    assert nb.metadata["course"]["module"] == module
+    # the module's name only: a digest of the source here would change the notebook with every
+    # change to its hidden cases (test_a_change_to_spec_cells_alone_leaves_...)
+    assert nb.metadata["course"] == {"module": module}
     for cell in nb.cells:
         assert not cell.get("outputs"), "learner notebooks are committed with outputs cleared"
         if course.kind(cell) == "solution":
@@ -138,6 +140,22 @@ def arrays_in(obj):
     elif isinstance(obj, list | tuple):
         for v in obj:
             yield from arrays_in(v)
+
+
+def test_a_change_to_spec_cells_alone_leaves_the_learner_notebook_as_it_was(module):
+    """Hidden cases, mistakes and tolerances live in spec cells, which the learner never sees: a
+    change there must not change the learner notebook's bytes, or every learner who has started
+    the module would be offered a new release with nothing new in it (workspace compares files)."""
+    nb = course.read(module)
+    edited = course.read(module)
+    specs = [c for c in edited.cells if course.kind(c) == "spec"]
+    assert specs, f"{module} has no spec cell"
+    for cell in specs:
+        cell.source += "\n# hidden cases changed\n"
+    before = nbformat.writes(course.source_notebook(nb, module))
+    assert nbformat.writes(course.source_notebook(edited, module)) == before
+    nb.cells[0].source += " (prose changed)"  # and a change the learner sees does show
+    assert nbformat.writes(course.source_notebook(nb, module)) != before
 
 
 def test_public_data_holds_no_hidden_answers(module):

@@ -195,7 +195,7 @@ def prepare(module: str) -> dict:
     source_sha = course.sha256(src_path)
     nb = course.read(module)
 
-    source_nb = course.source_notebook(nb, module, source_sha)
+    source_nb = course.source_notebook(nb, module)
     out = course.SOURCE / module / f"{module}.ipynb"
     out.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(source_nb, out)

@@ -98,8 +98,13 @@ def test_cells(nb) -> list[TestCell]:
     return found
 
 
-def source_notebook(nb, module: str, source_sha: str):
-    """The nbgrader source notebook: spec cells dropped, stable cell ids, plain metadata."""
+def source_notebook(nb, module: str):
+    """The nbgrader source notebook: spec cells dropped, stable cell ids, plain metadata.
+
+    Nothing in it depends on the spec cells: a change to an exercise's hidden cases or mistakes
+    alone leaves the learner notebook byte for byte as it was, so a learner who has started the
+    module is not offered a new release that holds nothing new (autograder.checking.workspace
+    compares whole files)."""
     out = copy.deepcopy(nb)
     out.cells = [c for c in out.cells if kind(c) != "spec"]
     for i, cell in enumerate(out.cells):
@@ -120,7 +125,7 @@ def source_notebook(nb, module: str, source_sha: str):
             "name": "python3",
         },
         "language_info": {"name": "python"},
-        "course": {"module": module, "source_sha256": source_sha},
+        "course": {"module": module},
     }
     out.nbformat, out.nbformat_minor = 4, 5
     nbformat.validate(out)
