@@ -57,7 +57,8 @@ module: install
 	@test -n "$(MODULE)" || (echo "usage: make module MODULE=07_deep_network" && exit 2)
 	$(PY) -m autograder.authoring.build $(MODULE)
 	COURSE_MODULES=$(MODULE) MPLBACKEND=Agg $(PY) -m pytest -n $(JOBS) --dist loadgroup \
-		-m "not browser and not binder" -k "$(MODULE) or $(word 2,$(subst _, ,$(MODULE)))" tests
+		-m "not browser and not binder" -k "$(MODULE) or $(word 2,$(subst _, ,$(MODULE)))" \
+		--durations=10 tests
 	MPLBACKEND=Agg $(PY) -m pytest --nbval-lax build/source/$(MODULE)
 
 ## authors: how many wrong versions of each exercise (mutants of its reference) its public and
