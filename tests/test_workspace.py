@@ -263,6 +263,14 @@ def test_make_lab_syncs_and_opens_the_workspace_in_the_learners_view(repo, monke
     assert off == {name: False for name in workspace.INSTRUCTOR_SERVER_EXTENSIONS}
 
 
+def test_the_learners_kernels_get_one_blas_thread_unless_told_otherwise(tmp_path):
+    env = workspace.learner_env(tmp_path, env={"PATH": "/usr/bin"})
+    assert all(env[name] == "1" for name in workspace.ONE_THREAD)
+    assert env["PATH"] == "/usr/bin"
+    mine = workspace.learner_env(tmp_path, env={"OPENBLAS_NUM_THREADS": "4"})
+    assert mine["OPENBLAS_NUM_THREADS"] == "4"  # a learner's own choice stays
+
+
 def test_the_makefile_runs_the_two_views():
     learner = subprocess.run(
         ["make", "-n", "lab"], cwd=course.ROOT, capture_output=True, text=True

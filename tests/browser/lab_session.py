@@ -116,9 +116,11 @@ def jupyter_lab(
     news: bool = False,
     cwd: Path = None,
     config_path: Path = None,
+    launcher: Path = None,
 ):
     """Run ``bin_dir/jupyter-lab`` on ``root``; yields a ``Lab``; stops it and its kernels after.
-    ``config_path``: a further Jupyter configuration folder (JUPYTER_CONFIG_PATH)."""
+    ``config_path``: a further Jupyter configuration folder (JUPYTER_CONFIG_PATH); ``launcher``:
+    a script that runs the server (``launcher jupyter-lab ...``), as binder/start does on Binder."""
     state.mkdir(parents=True, exist_ok=True)
     if not news:
         disable_news(state)
@@ -136,6 +138,8 @@ def jupyter_lab(
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
+    if launcher is not None:
+        cmd.insert(0, str(launcher))
     with log.open("w") as out:
         process = subprocess.Popen(
             cmd,

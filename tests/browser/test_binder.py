@@ -72,6 +72,32 @@ def test_post_build_is_strict_and_executable():
     assert "@jupyter/nbgrader:validate-assignment" not in text
 
 
+THREADS = (
+    "from threadpoolctl import threadpool_info; import numpy; "
+    "print(sorted({i['num_threads'] for i in threadpool_info() if i['internal_api'] == 'openblas'}))"
+)
+ONE_THREAD = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def test_start_gives_the_server_and_its_kernels_one_blas_thread():
+    start = BINDER / "start"
+    assert os.access(start, os.X_OK)
+    text = start.read_text()
+    assert text.startswith("#!/bin/bash\n") and text.rstrip().endswith('exec "$@"')
+    bare = {k: v for k, v in os.environ.items() if k not in ONE_THREAD}
+
+    def threads(cmd, env):
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    assert threads([str(start), sys.executable, "-c", THREADS], bare) == "[1]"
+    if (os.cpu_count() or 1) > 1:  # without it, OpenBLAS starts a thread per core
+        assert threads([sys.executable, "-c", THREADS], bare) != "[1]"
+    mine = dict(bare, OPENBLAS_NUM_THREADS="2")  # a value set before start is kept
+    assert threads([str(start), sys.executable, "-c", THREADS], mine) == "[2]"
+
+
 # --- what repo2docker and pip say ---------------------------------------------------------------
 
 
@@ -95,6 +121,7 @@ def test_repo2docker_plans_python_311():
     assert re.search(lock, dockerfile), dockerfile
     assert 'pip install --no-cache-dir -r "binder/requirements.txt"' in dockerfile
     assert "RUN ./binder/postBuild" in dockerfile
+    assert 'ENV R2D_ENTRYPOINT="${REPO_DIR}/binder/start"' in dockerfile
     assert "environment.yml" not in dockerfile
 
 
@@ -188,8 +215,11 @@ def test_learner_visit_binder_env(binder_env, tmp_path, browser_page, artifacts,
     lp = LabPage(browser_page, artifacts)
     page = browser_page
     try:
-        # news left as postBuild set it: it must have turned the announcement off itself
-        with jupyter_lab(home, venv / "bin", tmp_path / "jupyter", news=True) as lab:
+        # news left as postBuild set it: it must have turned the announcement off itself; the
+        # server started through binder/start, as repo2docker's entrypoint starts it
+        with jupyter_lab(
+            home, venv / "bin", tmp_path / "jupyter", news=True, launcher=home / "binder" / "start"
+        ) as lab:
             lp.lap("server up")
             page.goto(f"{lab.url}/lab?reset")  # the learner's home: the repository
             names = page.locator(".jp-DirListing-itemName")
