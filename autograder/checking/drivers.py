@@ -9,6 +9,7 @@ so both are judged by the same yardstick.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import inspect
 
@@ -42,6 +43,42 @@ def call_float(fns, args, kwargs):
         raise TypeError(
             f"{who} should return a number; it returned {describe(value)}{fix}"
         ) from None
+
+
+@contextlib.contextmanager
+def rebound(fn, **replacements):
+    """Bind names in ``fn``'s globals to the given objects while the block runs, then restore."""
+    scope = getattr(fn, "__globals__", None)
+    if scope is None:
+        yield
+        return
+    missing = object()
+    saved = {name: scope.get(name, missing) for name in replacements}
+    scope.update(replacements)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is missing:
+                scope.pop(name, None)
+            else:
+                scope[name] = value
+
+
+def calling_through(*names: str):
+    """A driver for a graded function that calls earlier exercises by their global names: the
+    functions given after it (the exercise's ``uses``, behind the stand-ins of
+    ``autograder.checking.replay``) are bound under ``names`` while it runs, so a wrong earlier
+    exercise costs its own points alone. ``predict_through_forward = calling_through("forward")``
+    in a module's file gives the spec a driver name to use."""
+
+    def driver(fns, args, kwargs):
+        fn, *used = fns
+        with rebound(fn, **dict(zip(names, used))):
+            return fn(*args, **kwargs)
+
+    driver.__doc__ = f"Call the graded function with {', '.join(names)} bound to those given."
+    return driver
 
 
 def describe(value) -> str:

@@ -12,32 +12,10 @@ exercises.
 
 from __future__ import annotations
 
-import contextlib
-
 import numpy as np
 
-from autograder.checking.drivers import advisory
+from autograder.checking.drivers import advisory, calling_through, rebound
 from autograder.checking.numerics import gradient_verdict, numerical_gradient
-
-
-@contextlib.contextmanager
-def rebound(fn, **replacements):
-    """Bind names in ``fn``'s globals to the given objects while the block runs, then restore."""
-    scope = getattr(fn, "__globals__", None)
-    if scope is None:
-        yield
-        return
-    missing = object()
-    saved = {name: scope.get(name, missing) for name in replacements}
-    scope.update(replacements)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is missing:
-                scope.pop(name, None)
-            else:
-                scope[name] = value
 
 
 def no_overflow(fns, args, kwargs):
@@ -50,12 +28,8 @@ def no_overflow(fns, args, kwargs):
         return fns[0](*args, **kwargs)
 
 
-def through_sigmoid(fns, args, kwargs):
-    """Call the graded function with the ``sigmoid`` given to the check bound under its name, so
-    that a wrong ``sigmoid`` costs ``sigmoid`` alone (``autograder.checking.replay``)."""
-    fn, sigmoid = fns
-    with rebound(fn, sigmoid=sigmoid):
-        return fn(*args, **kwargs)
+# ``predict(w, b, X)`` calls ``sigmoid`` by its global name
+through_sigmoid = calling_through("sigmoid")
 
 
 def _unpack(out, name: str, names: str, count: int) -> tuple:
