@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from jupyter_client.connect import LocalPortCache
 
 PICK = (
@@ -45,27 +46,29 @@ def test_processes_the_run_starts_pick_them_too_and_never_the_same_ones():
     assert len({p for ports in picked for p in ports}) == 15, picked
 
 
-def test_a_port_is_claimed_once_until_its_mark_is_stale(tmp_path, monkeypatch):
+@pytest.fixture
+def ports(tmp_path, monkeypatch):
+    """A fresh copy of tests/site/sitecustomize.py whose marks go to a folder of this test's."""
     site = Path(__file__).parent / "site" / "sitecustomize.py"
     spec = importlib.util.spec_from_file_location("kernel_ports_under_test", site)
-    ports = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(ports)
-    monkeypatch.setattr(ports, "MARKS", str(tmp_path))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(module, "MARKS", str(tmp_path / "marks"))
+    return module
+
+
+def test_a_port_is_claimed_once_until_its_mark_is_stale(ports, tmp_path):
+    (tmp_path / "marks").mkdir()
     assert ports.claim(12345)
     assert not ports.claim(12345)  # another process, or a later kernel of this one
     stale = time.time() - ports.HONOURED - 1
-    os.utime(tmp_path / "12345", (stale, stale))
+    os.utime(tmp_path / "marks" / "12345", (stale, stale))
     assert ports.claim(12345)
     assert not ports.claim(12345)
 
 
-def test_the_end_of_a_run_sweeps_stale_marks_and_keeps_live_ones(tmp_path, monkeypatch):
-    site = Path(__file__).parent / "site" / "sitecustomize.py"
-    spec = importlib.util.spec_from_file_location("kernel_ports_swept", site)
-    ports = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(ports)
+def test_the_end_of_a_run_sweeps_stale_marks_and_keeps_live_ones(ports, tmp_path):
     marks = tmp_path / "marks"
-    monkeypatch.setattr(ports, "MARKS", str(marks))
     assert ports.sweep() == 0  # no folder yet
     marks.mkdir()
     for port in (12001, 12002, 12003):

@@ -265,7 +265,7 @@ def test_make_lab_syncs_and_opens_the_workspace_in_the_learners_view(repo, monke
 
 def test_the_learners_kernels_get_one_blas_thread_unless_told_otherwise(tmp_path):
     env = workspace.learner_env(tmp_path, env={"PATH": "/usr/bin"})
-    assert all(env[name] == "1" for name in workspace.ONE_THREAD)
+    assert all(env[name] == "1" for name in workspace.ONE_BLAS_THREAD)
     assert env["PATH"] == "/usr/bin"
     mine = workspace.learner_env(tmp_path, env={"OPENBLAS_NUM_THREADS": "4"})
     assert mine["OPENBLAS_NUM_THREADS"] == "4"  # a learner's own choice stays

@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 from autograder.authoring import course
+from autograder.checking.workspace import ONE_BLAS_THREAD
 
 BUDGET_SECONDS = 60.0
 BUDGET_MB = 1024.0
@@ -179,13 +180,7 @@ def conv_lines(result: dict) -> list[str]:
 
 
 def _one_thread_env() -> dict:
-    return dict(
-        os.environ,
-        OMP_NUM_THREADS="1",
-        OPENBLAS_NUM_THREADS="1",
-        MKL_NUM_THREADS="1",
-        MPLBACKEND="Agg",
-    )
+    return dict(os.environ, **ONE_BLAS_THREAD, MPLBACKEND="Agg")
 
 
 def main(argv=None) -> int:

@@ -263,18 +263,19 @@ def learner_config(folder: Path) -> Path:
     return folder
 
 
-# one BLAS thread in the learner's kernels, as binder/start gives them on Binder: the course's
-# matrices are small, and a second OpenBLAS thread made module 15's notebook no faster (18 s
-# either way on two cores) for 60% more CPU, and 50% slower under a one-CPU quota
-ONE_THREAD = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+# one BLAS thread: in the learner's kernels (as binder/start gives them on Binder), in the
+# confined grader's runner and in `make bench`. The course's matrices are small, and a second
+# OpenBLAS thread made module 15's notebook no faster (18 s either way on two cores) for 60% more
+# CPU, and 50% slower under a one-CPU quota
+ONE_BLAS_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 def learner_env(config: Path, env: dict | None = None) -> dict:
     """The environment of the learner's JupyterLab (``make lab``): the learner's settings first on
     JUPYTER_CONFIG_PATH, and one BLAS thread unless the learner set a number."""
     env = dict(os.environ if env is None else env)
-    for name in ONE_THREAD:
-        env.setdefault(name, "1")
+    for name, value in ONE_BLAS_THREAD.items():
+        env.setdefault(name, value)
     rest = env.get("JUPYTER_CONFIG_PATH")
     env["JUPYTER_CONFIG_PATH"] = os.pathsep.join([str(config), *([rest] if rest else [])])
     return env

@@ -29,6 +29,8 @@ from lab_session import (
 )
 from packaging.requirements import Requirement
 
+from autograder.checking.workspace import ONE_BLAS_THREAD
+
 INSTRUCTOR_PLUGINS = [
     f"@jupyter/nbgrader:{name}"
     for name in ("formgrader", "create-assignment", "course-list", "assignment-list", "menu")
@@ -77,7 +79,6 @@ THREADS = (
     "print(os.environ.get('OPENBLAS_NUM_THREADS'), "
     "sorted({i['num_threads'] for i in threadpool_info() if i['internal_api'] == 'openblas'}))"
 )
-ONE_THREAD = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def test_start_gives_the_server_and_its_kernels_one_blas_thread():
@@ -85,7 +86,9 @@ def test_start_gives_the_server_and_its_kernels_one_blas_thread():
     assert os.access(start, os.X_OK)
     text = start.read_text()
     assert text.startswith("#!/bin/bash\n") and text.rstrip().endswith('exec "$@"')
-    bare = {k: v for k, v in os.environ.items() if k not in ONE_THREAD}
+    for name in ONE_BLAS_THREAD:  # the same variables as make lab, the grader and make bench
+        assert f'export {name}="${{{name}:-1}}"' in text, name
+    bare = {k: v for k, v in os.environ.items() if k not in ONE_BLAS_THREAD}
 
     def threads(cmd, env):
         done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)

@@ -25,14 +25,21 @@ MARKS = os.path.join(tempfile.gettempdir(), f"course-kernel-ports-{os.getuid()}"
 HONOURED = 600  # seconds a mark keeps its port from every other draw
 
 
-def claim(port: int) -> bool:
-    """Whether this process now holds ``port``'s mark (a stale mark is cleared first)."""
-    mark = os.path.join(MARKS, str(port))
+def clear_if_stale(mark: str) -> bool:
+    """Remove ``mark`` if no draw honours it any more; whether it went."""
     try:
         if time.time() - os.stat(mark).st_mtime > HONOURED:
             os.unlink(mark)
-    except OSError:
+            return True
+    except OSError:  # no mark, or another process cleared it first
         pass
+    return False
+
+
+def claim(port: int) -> bool:
+    """Whether this process now holds ``port``'s mark (a stale mark is cleared first)."""
+    mark = os.path.join(MARKS, str(port))
+    clear_if_stale(mark)
     try:
         os.close(os.open(mark, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     except OSError:
@@ -43,19 +50,11 @@ def claim(port: int) -> bool:
 def sweep() -> int:
     """Remove the marks no draw honours any more (the run's controller calls it at the end), and
     the folder when it is left empty; marks of a run still going on stay. How many went."""
-    gone = 0
     try:
         names = os.listdir(MARKS)
     except OSError:
         return 0
-    for name in names:
-        mark = os.path.join(MARKS, name)
-        try:
-            if time.time() - os.stat(mark).st_mtime > HONOURED:
-                os.unlink(mark)
-                gone += 1
-        except OSError:
-            pass
+    gone = sum(clear_if_stale(os.path.join(MARKS, name)) for name in names)
     try:
         os.rmdir(MARKS)
     except OSError:  # not empty: another run's marks, or this run's recent ones

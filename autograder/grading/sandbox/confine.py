@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import autograder
+from autograder.checking.workspace import ONE_BLAS_THREAD
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWNET = 0x40000000
@@ -206,9 +207,7 @@ ENV = {
     "LANG": "C.UTF-8",
     "MPLBACKEND": "Agg",
     "MPLCONFIGDIR": "/tmp/.matplotlib",
-    "OPENBLAS_NUM_THREADS": "1",
-    "OMP_NUM_THREADS": "1",
-    "MKL_NUM_THREADS": "1",
+    **ONE_BLAS_THREAD,
     "PYTHONDONTWRITEBYTECODE": "1",
     "PYTHONHASHSEED": "0",
 }
